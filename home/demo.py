@@ -1,0 +1,507 @@
+"""The demo site for 双河镇: pages in our own words built from the plan's facts, example areas
+and the demo accounts. Everything invented (villages, numbers, phones) is marked 示例."""
+
+import datetime
+import io
+import json
+import math
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
+from django.db import transaction
+
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Page, Site
+
+from PIL import Image, ImageDraw
+
+from notices.models import (
+    NoticeAttachment,
+    NoticeIndexPage,
+    NoticePage,
+    TrainingIndexPage,
+    TrainingPage,
+    TrainingTopic,
+)
+from venues.models import Area, AreaLevel, VenueKind
+
+from .models import HomePage, SiteSettings, StandardPage
+from .roles import APPROVERS, EDITORS
+
+DEMO_ACCOUNTS = [
+    # username, password, role description, group, superuser
+    ("admin", "Demo-admin-2024", "超级管理员", None, True),
+    ("editor", "Demo-editor-2024", "内容编辑（通讯员，发布需审核）", EDITORS, False),
+    ("approver", "Demo-approver-2024", "内容审核（批准后发布）", APPROVERS, False),
+]
+
+
+def _rich(*paragraphs):
+    return "".join(f"<p>{p}</p>" for p in paragraphs)
+
+
+def _stream(*blocks):
+    return json.dumps([{"type": t, "value": v} for t, v in blocks])
+
+
+def _heading(text, level="h2"):
+    return ("heading", {"text": text, "level": level})
+
+
+def _para(*paragraphs):
+    return ("paragraph", _rich(*paragraphs))
+
+
+def _callout(style, title, *paragraphs):
+    return ("callout", {"style": style, "title": title, "text": _rich(*paragraphs)})
+
+
+def _table(caption, headings, rows):
+    return (
+        "table",
+        {
+            "caption": caption,
+            "columns": [{"type": "text", "heading": h} for h in headings],
+            "rows": [{"values": list(r)} for r in rows],
+        },
+    )
+
+
+def _add(parent, page):
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def _document(title, filename, text):
+    Document = get_document_model()
+    doc = Document(title=title)
+    doc.file.save(filename, ContentFile(text.encode("utf-8")), save=False)
+    doc.save()
+    return doc
+
+
+def _gauge_image():
+    """A simple drawing of an extinguisher's pressure gauge: the needle in the green band."""
+    size = 480
+    img = Image.new("RGB", (size, size), "white")
+    draw = ImageDraw.Draw(img)
+    centre, radius = size // 2, 200
+    box = [centre - radius, centre - radius, centre + radius, centre + radius]
+    draw.ellipse(box, outline="black", width=8)
+    band = [box[0] + 30, box[1] + 30, box[2] - 30, box[3] - 30]
+    # Pillow measures angles clockwise from three o'clock: red left, green top, yellow right.
+    for start, end, colour in [(150, 210, "#c62828"), (210, 330, "#2e7d32"), (330, 390, "#f9a825")]:
+        draw.arc(band, start, end, fill=colour, width=36)
+    angle = math.radians(270)
+    tip = (centre + 150 * math.cos(angle), centre + 150 * math.sin(angle))
+    draw.line([(centre, centre), tip], fill="black", width=10)
+    draw.ellipse([centre - 16, centre - 16, centre + 16, centre + 16], fill="black")
+    buffer = io.BytesIO()
+    img.save(buffer, "PNG")
+    Image_ = get_image_model()
+    return Image_.objects.create(
+        title="灭火器压力表示意图", file=ImageFile(buffer, name="extinguisher-gauge.png")
+    )
+
+
+def _areas():
+    city = Area.add_root(name="重庆市", level=AreaLevel.CITY)
+    district = city.add_child(name="武隆区", level=AreaLevel.DISTRICT)
+    town = district.add_child(name="双河镇", level=AreaLevel.TOWN)
+    villages = {}
+    for village_name, grids in [
+        ("双河社区（示例）", ["第一网格（示例）", "第二网格（示例）"]),
+        ("青杠村（示例）", ["第一网格（示例）", "第二网格（示例）"]),
+        ("木根村（示例）", ["第一网格（示例）"]),
+    ]:
+        village = town.add_child(name=village_name, level=AreaLevel.VILLAGE)
+        for grid_name in grids:
+            village.add_child(name=grid_name, level=AreaLevel.GRID)
+        villages[village_name] = Area.objects.get(pk=village.pk)
+    return town, villages
+
+
+def _plan_body(kinds):
+    return _stream(
+        _callout(
+            "info", "说明",
+            "本页根据双河镇人民政府印发的推广“九小场所安全智管”应用实施方案整理，"
+            "用通俗的话说明要做什么、谁来做、什么时候完成。",
+        ),
+        _heading("工作目标"),
+        _para(
+            "把全镇所有九小场所纳入安全监管：每一家场所都要登记在册（注册全覆盖），"
+            "每一家场所都有人管、有人查（监管全覆盖），用信息化手段及时发现和消除安全隐患，"
+            "保护群众生命财产安全。",
+        ),
+        _heading("组织领导"),
+        _para(
+            "镇里成立推广工作领导小组：分管应急管理工作的镇领导任组长，镇应急办负责人任副组长，"
+            "镇各办室（中心、站、所）、各村（社区）、司法所和派出所为成员单位。",
+            "领导小组办公室设在镇应急办，由应急办负责人兼任办公室主任，负责日常协调；"
+            "各成员单位和各村（社区）负责本领域、本辖区的具体实施。",
+        ),
+        _heading("九小场所的范围和判定标准"),
+        _para(
+            "九小场所指有固定经营场所的个体工商户和规模很小的生产经营单位。"
+            "随着新业态出现，具体类别会有调整，因此下表中的标准由镇应急办在系统中维护。",
+        ),
+        _table(
+            "九小场所判定标准及牵头单位",
+            ["场所类型", "判定标准", "牵头单位"],
+            [(k.name, k.criteria, k.lead_offices) for k in kinds],
+        ),
+        _callout(
+            "warning", "“以下”包含本数",
+            "标准中的“以下”按法律用语理解，包含本数：例如建筑面积正好300平方米的商店属于小型购物场所，"
+            "300.5平方米的则不属于。超出标准的场所同样要登记，由工作人员另行分类处理。",
+        ),
+        _heading("覆盖哪些经营者"),
+        _para(
+            "证照齐全的经营者、实际存在且有固定经营场所的无证经营者、在临时建筑中经营的经营者，"
+            "都要纳入监管和服务范围，一个也不能少。",
+        ),
+        _heading("工作步骤和时间"),
+        _table(
+            "推广工作的三个阶段",
+            ["阶段", "完成时间", "主要工作"],
+            [
+                ("系统搭建", "12月30日前", "完成各村（社区）和账号设置，搭建系统，打造示范样板并总结经验做法。"),
+                ("重点推广", "12月30日前启动", "借鉴凤山街道、芙蓉街道试点经验，以点带面，在辖区内启动推广。"),
+                ("全面推广", "2024年3月31日前", "全镇全面推广应用，解决九小场所监管难题。"),
+            ],
+        ),
+        _heading("责任体系"),
+        _para(
+            "坚持属地监管，压实经营业主的主体责任。镇主要领导抓总，分管应急管理的领导综合监管，"
+            "其他班子成员按照“一岗双责”联系社区、网格和业主；各办室负责收集本监管领域的场所基础信息。",
+            "各办室、村（社区）工作人员和网格员按统一部署履行职责，遇到问题相互配合、及时协调解决。",
+        ),
+        _heading("八项工作机制"),
+        _para(
+            "<b>告知</b>：向经营者送达安全告知书和重要通知，经营者确认已阅读。",
+            "<b>报告</b>：经营者主动报告场所变化、事故和困难。",
+            "<b>自查</b>：经营者按清单定期自查，上传照片，发现问题及时整改。",
+            "<b>巡查</b>：网格员按需要上门检查，发现隐患跟踪到整改完毕。",
+            "<b>考核激励</b>：按登记覆盖、隐患整改等实际成效评价各村（社区）和办室，不比打卡、不比点击。",
+            "<b>企业安全分析报告</b>：定期形成场所和全镇的安全分析报告。",
+            "<b>企业及重点人员诚信</b>：记录场所和重点人员的安全诚信情况，规则公开、可以申辩。",
+            "<b>服务</b>：提供安全培训和指导，帮助经营者会查隐患、会用器材、会逃生。",
+        ),
+    )
+
+
+NOTICES = [
+    # title, date, office, number, kinds, ack, summary, paragraphs
+    (
+        "关于全面推广“九小场所安全智管”应用的通知", datetime.date(2024, 1, 23), "双河镇人民政府",
+        "双河府发〔2024〕示例1号", [], True,
+        "全镇九小场所经营者须在规定时间内完成场所登记，并按要求开展安全自查。",
+        [
+            "为落实九小场所安全监管责任，镇政府决定在全镇推广“九小场所安全智管”应用。"
+            "请各经营者通过本网站或在网格员帮助下完成场所登记，如实填写场所面积、人数等信息。",
+            "登记完成后，请按照系统提示定期开展安全自查，重点检查灭火器是否有效、疏散通道是否畅通、"
+            "电气线路是否规范。",
+        ],
+    ),
+    (
+        "关于做好餐饮场所燃气安全工作的通知", datetime.date(2024, 3, 8), "双河镇应急办",
+        "双河应急〔2024〕示例3号", ["catering"], True,
+        "使用燃气的餐饮场所要安装燃气报警装置，定期检查软管和阀门。",
+        [
+            "近期各地餐饮场所燃气事故多发。使用燃气的餐饮经营者必须安装可燃气体报警装置并保持完好有效，"
+            "这是法律规定的义务。",
+            "请每天营业结束后关闭气瓶角阀，定期检查燃气软管是否老化、连接是否牢固；"
+            "发现燃气泄漏时不要开关电器，立即关阀、开窗并拨打求助电话。",
+        ],
+    ),
+    (
+        "关于春节前开展九小场所消防安全自查的通知", datetime.date(2024, 12, 20), "双河镇应急办",
+        "双河应急〔2024〕示例12号", [], False,
+        "春节前请各场所对照自查清单完成一次全面自查。",
+        [
+            "春节临近，人员聚集增多。请各经营者在1月20日前完成一次全面自查：检查灭火器是否在有效期内、"
+            "压力表指针是否在绿色区域，应急照明和疏散指示标志是否正常。",
+            "自查发现的问题请立即整改；一时无法整改的，请在系统中如实填报并采取临时防范措施。",
+        ],
+    ),
+    (
+        "关于保持安全出口和疏散通道畅通的提醒", datetime.date(2025, 3, 15), "双河镇应急办",
+        "双河应急〔2025〕示例4号", ["shopping", "entertainment", "lodging"], False,
+        "严禁锁闭安全出口，严禁在疏散通道堆放货物。",
+        [
+            "检查中发现，部分商店和小旅馆在疏散通道堆放货物、营业期间锁闭安全出口，一旦发生火灾后果严重。",
+            "请立即清理疏散通道上的杂物，确保营业期间安全出口不上锁、不遮挡；"
+            "窗户安装防盗网的，要留有可从内部开启的逃生口。",
+        ],
+    ),
+    (
+        "关于加强电动自行车停放充电安全管理的通告", datetime.date(2025, 6, 2), "双河镇人民政府",
+        "双河府告〔2025〕示例2号", [], False,
+        "电动自行车不得在室内、楼道和安全出口停放或充电。",
+        [
+            "电动自行车电池起火蔓延快、毒烟多。九小场所内严禁停放电动自行车或为其电池充电，"
+            "不得私拉电线“飞线”充电。",
+            "请到集中充电点充电；场所确需设置充电点的，应设在室外并与建筑保持安全距离。",
+        ],
+    ),
+    (
+        "关于开展“三合一”场所专项检查的通知", datetime.date(2025, 9, 10), "双河镇应急办",
+        "双河应急〔2025〕示例9号", ["lodging", "production", "shopping"], True,
+        "生产、经营、储存场所内不得住人，专项检查9月至10月进行。",
+        [
+            "“三合一”场所是指住宿与生产、经营、储存混在同一空间的场所，夜间起火极易造成伤亡。",
+            "9月至10月，镇应急办会同各村（社区）开展专项检查。经营者应在检查前自行清理场所内的住宿点；"
+            "确需住宿的，住宿部分必须与经营部分进行防火分隔并设置独立的疏散通道。",
+        ],
+    ),
+    (
+        "关于举办九小场所经营者安全培训的通知", datetime.date(2025, 11, 5), "双河镇应急办",
+        "双河应急〔2025〕示例11号", [], False,
+        "11月中旬在镇便民服务中心举办培训，内容包括灭火器使用和疏散逃生。",
+        [
+            "为帮助经营者“知风险、明职责、会操作、能应急”，镇应急办将于11月18日在镇便民服务中心（示例地址）举办安全培训。",
+            "培训内容包括：灭火器和消火栓的使用、燃气安全、用电安全、火灾时如何组织疏散。"
+            "无法到场的经营者可以在本网站“培训资料”栏目学习。",
+        ],
+    ),
+]
+
+TRAINING = [
+    # topic, title, kinds, summary, paragraphs, with picture
+    (
+        "消防器材使用", "灭火器的检查与使用", [],
+        "每月看一眼压力表，起火时记住“提、拔、握、压”四个动作。",
+        [
+            "灭火器应放在明显、便于取用的地方，不得被货物遮挡。每月检查一次：压力表指针应在绿色区域，"
+            "红色表示压力不足，黄色表示压力过高；瓶体无锈蚀，喷管无破损，铅封完好。",
+            "使用方法：提起灭火器，拔掉保险销，一手握住喷管对准火焰根部，另一手压下压把。"
+            "人要站在上风方向，距离火焰两到三米。",
+        ],
+        True,
+    ),
+    (
+        "用电安全", "小场所用电安全常识", [],
+        "电线穿管、装漏电保护器、不超负荷用电。",
+        [
+            "电气线路应穿管保护，不得乱拉乱接；配电箱应安装漏电保护器（剩余电流动作保护器）并定期按试验按钮检查。",
+            "不要在一个插座上接太多电器，大功率电器应使用专用线路；下班前关闭不需要运行的电器。",
+        ],
+        False,
+    ),
+    (
+        "燃气安全", "餐饮场所燃气安全要点", ["catering"],
+        "装报警器、查软管、会关阀。",
+        [
+            "使用燃气的厨房必须安装可燃气体报警装置，并与切断阀联动更好。燃气软管应使用专用管且长度不超过两米，"
+            "每半年检查一次是否老化、开裂。",
+            "气瓶应直立存放在通风良好的地方，不得放在地下室或与其他易燃物混放。闻到燃气味时，"
+            "不要开关任何电器或使用明火，立即关闭阀门、打开门窗，到室外拨打求助电话。",
+        ],
+        False,
+    ),
+    (
+        "疏散逃生", "火灾时如何组织顾客疏散", [],
+        "平时保持通道畅通，火灾时大声提醒、低姿前进、不乘电梯。",
+        [
+            "平时：安全出口和疏散通道不得堆物、不得上锁，应急照明和疏散指示标志要保持正常。",
+            "火灾时：第一时间大声提醒顾客，按疏散指示有序撤离；用湿毛巾捂住口鼻、低姿前进，不要乘坐电梯，"
+            "不要返回取物；撤离后清点人数并拨打119。",
+        ],
+        False,
+    ),
+]
+
+
+def _placeholder(title, slug, summary, paragraphs):
+    return StandardPage(
+        title=title, slug=slug, intro=summary,
+        body=_stream(_callout("info", "即将开通", *paragraphs)),
+    )
+
+
+def demo_exists():
+    return HomePage.objects.exists()
+
+
+@transaction.atomic
+def build_demo_site():
+    """Build the whole demo tree under Wagtail's root and point the default site at it."""
+    kinds = list(VenueKind.objects.all())
+    town, villages = _areas()
+
+    root = Page.get_first_root_node()
+    # Wagtail's starter page is replaced by ours.
+    for page in root.get_children():
+        if not isinstance(page.specific, HomePage):
+            page.delete()
+    root.refresh_from_db()
+
+    home = HomePage(
+        title="双河镇九小场所安全智管", slug="home", seo_title="双河镇九小场所安全智管",
+        intro=_rich(
+            "九小场所安全智管是双河镇对辖区内小商店、小饭店、小旅馆等九类小场所开展安全监管和服务的平台。",
+            "经营者可以在这里登记场所、开展自查、学习安全知识；群众可以举报身边的安全隐患；"
+            "镇、村（社区）和网格工作人员在后台审核登记、开展巡查、跟踪隐患直到整改完毕。",
+        ),
+    )
+    root.add_child(instance=home)
+    home.save_revision().publish()
+
+    public = urlsplit(settings.PUBLIC_BASE_URL)
+    Site.objects.all().delete()
+    site = Site.objects.create(
+        hostname=public.hostname or "localhost",
+        port=public.port or (443 if public.scheme == "https" else 80),
+        root_page=home, is_default_site=True, site_name="九小场所安全智管",
+    )
+    SiteSettings.objects.update_or_create(
+        site=site,
+        defaults={
+            "organiser": "重庆市武隆区双河镇人民政府",
+            "address": "重庆市武隆区双河镇（示例地址）",
+            "phone": "023-0000 0000（示例）",
+            "icp_number": "渝ICP备00000000号-1（示例）",
+            "psb_number": "渝公网安备00000000000000号（示例）",
+            "site_code": "0000000000（示例）",
+        },
+    )
+
+    plan = _add(home, StandardPage(
+        title="实施方案", slug="plan", show_in_menus=True,
+        intro="双河镇推广“九小场所安全智管”应用的目标、分工、步骤和工作机制。",
+        body=_plan_body(kinds),
+    ))
+
+    notice_index = _add(home, NoticeIndexPage(
+        title="通知公告", slug="notices", show_in_menus=True,
+        intro="镇政府和镇应急办发布的九小场所安全工作通知、通告和提醒。",
+    ))
+    first_notice = None
+    by_slug = {k.slug: k for k in kinds}
+    for number, (title, date, office, doc_no, kind_slugs, ack, summary, paras) in enumerate(
+        NOTICES, start=1
+    ):
+        notice = NoticePage(
+            title=title, slug=f"notice-{number}", date=date, issuing_office=office,
+            document_number=doc_no, summary=summary, requires_acknowledgement=ack,
+            body=_stream(_para(*paras)),
+        )
+        notice.kinds = [by_slug[s] for s in kind_slugs]
+        notice_index.add_child(instance=notice)
+        if first_notice is None:
+            first_notice = notice
+            NoticeAttachment.objects.create(
+                page=notice, sort_order=0, title="登记信息采集表（示例）",
+                document=_document(
+                    "登记信息采集表（示例）", "registration-form-example.txt",
+                    "九小场所登记信息采集表（示例）\n场所名称：\n经营地址：\n场所类型：\n"
+                    "建筑面积（平方米）：\n经营者姓名：\n联系电话：\n",
+                ),
+            )
+        notice.save_revision().publish()
+
+    training_index = _add(home, TrainingIndexPage(
+        title="培训资料", slug="training", show_in_menus=True,
+        intro="帮助经营者知风险、明职责、会操作、能应急的学习资料，按主题和场所类型整理。",
+    ))
+    topics = {}
+    for order, name in enumerate(["消防器材使用", "用电安全", "燃气安全", "疏散逃生"], start=1):
+        topics[name], _created = TrainingTopic.objects.get_or_create(
+            name=name, defaults={"sort_order": order}
+        )
+    for number, (topic, title, kind_slugs, summary, paras, picture) in enumerate(TRAINING, 1):
+        blocks = [_para(*paras)]
+        if picture:
+            image = _gauge_image()
+            blocks.append(("image", {
+                "image": {"image": image.pk, "alt_text": "灭火器压力表示意图：指针位于中间的绿色区域，表示压力正常",
+                          "decorative": False},
+                "caption": "压力表指针在绿色区域表示压力正常",
+            }))
+        page = TrainingPage(
+            title=title, slug=f"training-{number}", topic=topics[topic], summary=summary,
+            body=_stream(*blocks),
+        )
+        page.kinds = [by_slug[s] for s in kind_slugs]
+        _add(training_index, page)
+
+    services = _add(home, StandardPage(
+        title="办事服务", slug="services", show_in_menus=True,
+        intro="经营者和群众可以在线办理的事项。",
+        body=_stream(_para("下列服务正在建设中，开通后会在这里和首页公告。")),
+    ))
+    register = _add(services, _placeholder(
+        "场所在线登记", "register", "经营者用手机号在线登记场所，几分钟即可完成。",
+        ["在线登记功能即将开通。开通前，请联系所在村（社区）或网格员代为登记，"
+         "也可以拨打页面底部的联系电话咨询。"],
+    ))
+    selfcheck = _add(services, _placeholder(
+        "场所安全自查", "self-check", "按清单逐项自查，上传照片，问题及时整改。",
+        ["在线自查功能即将开通。开通前，请参照“培训资料”中的检查要点自行检查，"
+         "发现问题及时整改。"],
+    ))
+    report = _add(services, _placeholder(
+        "隐患举报", "report", "发现九小场所的安全隐患，可以向镇里举报。",
+        ["在线举报功能即将开通。开通前，请拨打页面底部的联系电话举报；"
+         "遇到火灾等紧急情况，请立即拨打119。"],
+    ))
+    safety_notice = _add(services, StandardPage(
+        title="经营者安全告知", slug="safety-notice",
+        intro="九小场所经营者应当知道的安全责任和基本要求。",
+        body=_stream(
+            _para(
+                "经营者是场所安全的第一责任人，应当做到：",
+                "一、配齐灭火器并每月检查，保持安全出口和疏散通道畅通，不锁闭、不堆物；",
+                "二、场所内不住人，不在室内停放电动自行车或为其充电；",
+                "三、电气线路穿管敷设并安装漏电保护器，不超负荷用电；",
+                "四、使用燃气的安装燃气报警装置，定期检查软管和阀门；",
+                "五、定期开展自查，配合工作人员检查，发现隐患立即整改。",
+            ),
+            _callout("info", "按场所类型的告知书", "各类场所的安全告知书将随在线登记一同上线，登记时需确认已阅读。"),
+        ),
+    ))
+
+    home.entrances = json.dumps([
+        {"type": "entrance", "value": v} for v in [
+            {"audience": "owner", "title": "登记我的场所", "description": "用手机号在线登记，几分钟完成",
+             "page": register.pk, "url": ""},
+            {"audience": "owner", "title": "开展安全自查", "description": "按清单逐项检查，问题及时整改",
+             "page": selfcheck.pk, "url": ""},
+            {"audience": "owner", "title": "阅读安全告知", "description": "经营者的安全责任和基本要求",
+             "page": safety_notice.pk, "url": ""},
+            {"audience": "owner", "title": "学习安全知识", "description": "灭火器使用、用电和燃气安全",
+             "page": training_index.pk, "url": ""},
+            {"audience": "public", "title": "举报安全隐患", "description": "发现隐患，告诉我们",
+             "page": report.pk, "url": ""},
+            {"audience": "staff", "title": "工作人员登录", "description": "审核、巡查和隐患跟踪",
+             "page": None, "url": "/admin/"},
+        ]
+    ])
+    home.save_revision().publish()
+
+    return {"home": home, "plan": plan, "notices": notice_index, "town": town,
+            "villages": villages}
+
+
+def ensure_demo_accounts():
+    """Create the demo accounts that are missing; returns every demo account's credentials."""
+    User = get_user_model()
+    rows = []
+    for username, password, role, group_name, superuser in DEMO_ACCOUNTS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, is_staff=superuser, is_superuser=superuser,
+                        full_name=f"示例{role.split('（')[0]}")
+            user.set_password(password)
+            user.save()
+            if group_name:
+                user.groups.add(Group.objects.get(name=group_name))
+        rows.append((username, password, role))
+    return rows

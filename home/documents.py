@@ -1,0 +1,96 @@
+"""Who may download a document, and serving byte ranges so phones can play videos.
+
+A document becomes public when a published page uses it (as a notice attachment, a training
+video, a link or a block): Wagtail's reference index knows every use. Until then only people
+who work in the admin can open it, so an attachment of a notice that is still a draft, or
+waiting for approval, cannot be downloaded by guessing its address."""
+
+import os
+import re
+
+from django.contrib.contenttypes.models import ContentType
+from django.http import FileResponse, HttpResponse
+
+from wagtail.models import Page, ReferenceIndex
+
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def document_is_public(document):
+    page_type = ContentType.objects.get_for_model(Page)
+    page_ids = [
+        int(object_id)
+        for object_id in ReferenceIndex.get_references_to(document)
+        .filter(base_content_type=page_type)
+        .values_list("object_id", flat=True)
+    ]
+    return Page.objects.live().public().filter(pk__in=page_ids).exists()
+
+
+def user_may_preview(user):
+    return user.is_authenticated and user.has_perm("wagtailadmin.access_admin")
+
+
+def parse_range(header, size):
+    """The (start, end) of a single 'bytes=' range, inclusive, or None if unsatisfiable.
+    Several ranges at once are not supported; media players never ask for them."""
+    match = _RANGE.match(header.strip())
+    if not match or size == 0:
+        return None
+    first, last = match.groups()
+    if first == "" and last == "":
+        return None
+    if first == "":
+        length = int(last)
+        if length == 0:
+            return None
+        return max(size - length, 0), size - 1
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start > end or start >= size:
+        return None
+    return start, end
+
+
+def ranged_document_response(request, document):
+    """Serve a document with 'Accept-Ranges', answering a Range request with 206."""
+    handle = document.file.open("rb")
+    size = document.file.size
+    header = request.headers.get("Range")
+    if header:
+        span = parse_range(header, size)
+        if span is None:
+            handle.close()
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{size}"
+            return response
+        start, end = span
+        handle.seek(start)
+        response = FileResponse(_limited(handle, end - start + 1), status=206,
+                                content_type=document.content_type)
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        response["Content-Length"] = str(end - start + 1)
+    else:
+        response = FileResponse(handle, content_type=document.content_type)
+        response["Content-Length"] = str(size)
+    response["Accept-Ranges"] = "bytes"
+    response["Content-Disposition"] = document.content_disposition
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
+def _limited(handle, length, chunk=64 * 1024):
+    try:
+        while length > 0:
+            data = handle.read(min(chunk, length))
+            if not data:
+                break
+            length -= len(data)
+            yield data
+    finally:
+        handle.close()
+
+
+def is_media(document):
+    return os.path.splitext(document.filename)[1].lower() in {".mp4", ".webm", ".mp3", ".vtt"}

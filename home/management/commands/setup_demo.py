@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from home.demo import build_demo_site, demo_exists, ensure_demo_accounts
+
+
+class Command(BaseCommand):
+    help = "Load the demo site and demo accounts into an empty database; print the accounts."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true",
+            help="Allow running with DEBUG off (never on a production database).",
+        )
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("Demo data is for development; use --force to load it anyway.")
+        if demo_exists():
+            self.stdout.write("Demo content is already present; keeping the data as it is.")
+        else:
+            build_demo_site()
+            self.stdout.write(self.style.SUCCESS("Demo site built."))
+        accounts = ensure_demo_accounts()
+        self.stdout.write("")
+        self.stdout.write(f"Site: {settings.PUBLIC_BASE_URL}/   Admin: {settings.PUBLIC_BASE_URL}/admin/")
+        self.stdout.write("Demo accounts (development only):")
+        for username, password, role in accounts:
+            self.stdout.write(f"  {username:<10} {password:<20} {role}")
+        self.stdout.write("")

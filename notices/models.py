@@ -1,0 +1,271 @@
+from django import forms
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+
+from home.blocks import BodyBlock
+from home.search import SegmentedSearchMixin, stream_text
+
+NOTICES_PER_PAGE = 10
+
+
+def paginate(request, queryset, per_page):
+    paginator = Paginator(queryset, per_page)
+    try:
+        return paginator.page(request.GET.get("page", 1))
+    except PageNotAnInteger:
+        return paginator.page(1)
+    except EmptyPage:
+        return paginator.page(paginator.num_pages)
+
+
+class NoticeIndexPage(SegmentedSearchMixin, Page):
+    """通知公告: the list of notices, filtered by year and by venue kind."""
+
+    intro = models.TextField(_("introduction"), blank=True, max_length=400)
+
+    content_panels = [*Page.content_panels, "intro"]
+    search_fields = Page.search_fields + SegmentedSearchMixin.segment_search_fields
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["notices.NoticePage"]
+
+    class Meta:
+        verbose_name = _("notice index")
+
+    def search_text_parts(self):
+        return [*super().search_text_parts(), self.intro]
+
+    def get_context(self, request, *args, **kwargs):
+        from venues.models import VenueKind
+
+        context = super().get_context(request, *args, **kwargs)
+        notices = NoticePage.objects.latest_public().child_of(self)
+        years = [d.year for d in notices.dates("date", "year", order="DESC")]
+        kinds = list(VenueKind.objects.all())
+
+        year = request.GET.get("year", "")
+        if year.isdigit() and int(year) in years:
+            notices = notices.filter(date__year=int(year))
+        else:
+            year = ""
+        kind = request.GET.get("kind", "")
+        if kind in {k.slug for k in kinds}:
+            notices = notices.filter(kinds__slug=kind)
+        else:
+            kind = ""
+
+        context.update(
+            notices=paginate(request, notices.prefetch_related("kinds"), NOTICES_PER_PAGE),
+            years=years,
+            kinds=kinds,
+            selected_year=year,
+            selected_kind=kind,
+        )
+        return context
+
+
+class NoticePageManager(PageManager):
+    def latest_public(self):
+        """Live notices the public may read, newest first."""
+        return self.get_queryset().live().public().order_by("-date", "-first_published_at")
+
+
+class NoticePage(SegmentedSearchMixin, Page):
+    """One notice, with its document number, issuing office, targets and attachments."""
+
+    date = models.DateField(_("date of issue"), default=timezone.localdate)
+    document_number = models.CharField(_("document number"), max_length=60, blank=True)
+    issuing_office = models.CharField(_("issuing office"), max_length=100)
+    summary = models.TextField(_("summary"), max_length=300, blank=True)
+    body = StreamField(BodyBlock(), verbose_name=_("body"))
+    kinds = ParentalManyToManyField(
+        "venues.VenueKind", verbose_name=_("venue kinds"), blank=True,
+        help_text=_("Leave empty when the notice concerns every kind."),
+    )
+    areas = ParentalManyToManyField(
+        "venues.Area", verbose_name=_("areas"), blank=True,
+        help_text=_("Leave empty when the notice concerns the whole town."),
+    )
+    requires_acknowledgement = models.BooleanField(
+        _("owners must acknowledge"), default=False,
+        help_text=_("Owners of the targeted venues are asked to confirm they have read it."),
+    )
+
+    objects = NoticePageManager()
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            ["date", "document_number", "issuing_office"], heading=_("Issue details")
+        ),
+        "summary",
+        "body",
+        InlinePanel("attachments", label=_("Attachments")),
+        MultiFieldPanel(
+            [
+                FieldPanel("kinds", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("areas", widget=forms.CheckboxSelectMultiple),
+                "requires_acknowledgement",
+            ],
+            heading=_("Who it concerns"),
+        ),
+    ]
+    search_fields = Page.search_fields + SegmentedSearchMixin.segment_search_fields + [
+        index.FilterField("date"),
+    ]
+    parent_page_types = ["notices.NoticeIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+
+    def search_text_parts(self):
+        return [
+            *super().search_text_parts(), self.document_number, self.issuing_office,
+            self.summary, stream_text(self.body),
+        ]
+
+
+class NoticeAttachment(Orderable):
+    page = ParentalKey(NoticePage, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name=_("document"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    title = models.CharField(
+        _("link text"), max_length=120, blank=True,
+        help_text=_("Leave empty to use the document's title."),
+    )
+
+    panels = ["document", "title"]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    @property
+    def link_text(self):
+        return self.title or self.document.title
+
+
+@register_snippet
+class TrainingTopic(models.Model):
+    """A heading under which training material is grouped, such as 用电安全."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    panels = ["name", "sort_order"]
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("training topic")
+        verbose_name_plural = _("training topics")
+
+    def __str__(self):
+        return self.name
+
+
+class TrainingIndexPage(SegmentedSearchMixin, Page):
+    """培训资料: training material grouped by topic, filtered by venue kind."""
+
+    intro = models.TextField(_("introduction"), blank=True, max_length=400)
+
+    content_panels = [*Page.content_panels, "intro"]
+    search_fields = Page.search_fields + SegmentedSearchMixin.segment_search_fields
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["notices.TrainingPage"]
+
+    class Meta:
+        verbose_name = _("training index")
+
+    def search_text_parts(self):
+        return [*super().search_text_parts(), self.intro]
+
+    def get_context(self, request, *args, **kwargs):
+        from venues.models import VenueKind
+
+        context = super().get_context(request, *args, **kwargs)
+        kinds = list(VenueKind.objects.all())
+        items = (
+            TrainingPage.objects.child_of(self).live().public()
+            .select_related("topic").prefetch_related("kinds")
+            .order_by("topic__sort_order", "topic__name", "path")
+        )
+        kind = request.GET.get("kind", "")
+        if kind in {k.slug for k in kinds}:
+            # Material for every kind (no kind chosen) is useful to everyone.
+            items = items.filter(models.Q(kinds__slug=kind) | models.Q(kinds__isnull=True))
+        else:
+            kind = ""
+        groups = {}
+        for item in items.distinct():
+            groups.setdefault(item.topic, []).append(item)
+        context.update(groups=list(groups.items()), kinds=kinds, selected_kind=kind)
+        return context
+
+
+class TrainingPage(SegmentedSearchMixin, Page):
+    """One piece of training: text, pictures, documents and optionally a captioned video."""
+
+    topic = models.ForeignKey(
+        TrainingTopic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="pages"
+    )
+    kinds = ParentalManyToManyField(
+        "venues.VenueKind", verbose_name=_("venue kinds"), blank=True,
+        help_text=_("Leave empty when it is useful for every kind."),
+    )
+    summary = models.TextField(_("summary"), max_length=300, blank=True)
+    video = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name=_("video"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text=_("An MP4 or WebM file."),
+    )
+    captions = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name=_("captions"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text=_("A WebVTT (.vtt) file with Chinese captions for the video."),
+    )
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        "topic",
+        FieldPanel("kinds", widget=forms.CheckboxSelectMultiple),
+        "summary",
+        MultiFieldPanel(["video", "captions"], heading=_("Video")),
+        "body",
+    ]
+    search_fields = Page.search_fields + SegmentedSearchMixin.segment_search_fields
+    parent_page_types = ["notices.TrainingIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("training page")
+
+    def search_text_parts(self):
+        return [*super().search_text_parts(), self.summary, stream_text(self.body)]
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.video and not self.video.file_extension.lower() in ("mp4", "webm"):
+            errors["video"] = _("The video must be an MP4 or WebM file.")
+        if self.captions and self.captions.file_extension.lower() != "vtt":
+            errors["captions"] = _("Captions must be a WebVTT (.vtt) file.")
+        if self.captions and not self.video:
+            errors["captions"] = _("Captions need a video.")
+        if errors:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError(errors)

@@ -1,0 +1,51 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from treebeard.mp_tree import MP_Node
+
+
+class AreaLevel(models.IntegerChoices):
+    """Levels of the administrative tree; deeper levels have larger values."""
+
+    CITY = 10, _("city")
+    DISTRICT = 20, _("district or county")
+    TOWN = 30, _("town or street")
+    VILLAGE = 40, _("village or community")
+    GRID = 50, _("grid")
+
+
+class Area(MP_Node):
+    """One node of the area tree (city → district → town → village/community → grid).
+
+    A materialised path lets a staff member's scope be one prefix query on the subtree."""
+
+    name = models.CharField(_("name"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("level"), choices=AreaLevel.choices)
+    code = models.CharField(
+        _("administrative code"), max_length=20, blank=True,
+        help_text=_("Optional official division code."),
+    )
+
+    node_order_by = ["name"]
+
+    class Meta:
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        parent = self.get_parent() if self.pk else getattr(self, "_pending_parent", None)
+        if parent is not None and self.level <= parent.level:
+            raise ValidationError(
+                {"level": _("An area must be at a lower level than the area it belongs to.")}
+            )
+
+    @property
+    def full_name(self):
+        """Names from the town down, for example 双河镇 / 青杠村 / 第一网格."""
+        names = [a.name for a in self.get_ancestors() if a.level >= AreaLevel.TOWN]
+        return " / ".join([*names, self.name])

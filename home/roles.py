@@ -76,3 +76,10 @@ def ensure_content_roles(**kwargs):
 
     Workflow.objects.filter(name=WAGTAIL_DEFAULT_WORKFLOW).update(active=False)
     Group.objects.filter(name__in=WAGTAIL_DEFAULT_GROUPS, user__isnull=True).delete()
+
+
+def ensure_roles_after_migrate(sender, **kwargs):
+    """Permissions are created app by app after migrate: act once the last app's exist."""
+    with_models = [app for app in sender.apps.get_app_configs() if app.models_module]
+    if with_models and sender.label == with_models[-1].label:
+        ensure_content_roles()

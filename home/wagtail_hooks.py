@@ -2,14 +2,11 @@ from django.http import Http404
 
 from wagtail import hooks
 
-from .documents import document_is_public, is_media, ranged_document_response, user_may_preview
+from .documents import document_is_public, user_may_preview
 
 
-# Documents are served only once a published page uses them, and media with byte ranges.
-@hooks.register("before_serve_document", order=100)  # after collection privacy checks
-def guard_and_serve_document(document, request):
+# A document is served only once a published page uses them (or to people in the admin).
+@hooks.register("before_serve_document", order=100)  # after Wagtail's collection privacy check
+def guard_document(document, request):
     if not (user_may_preview(request.user) or document_is_public(document)):
         raise Http404
-    if is_media(document) or "Range" in request.headers:
-        return ranged_document_response(request, document)
-    return None

@@ -4,13 +4,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
-
-from modelcluster.fields import ParentalKey, ParentalManyToManyField
 
 from home.blocks import BodyBlock
 from home.search import SegmentedSearchMixin, stream_text
@@ -259,7 +258,7 @@ class TrainingPage(SegmentedSearchMixin, Page):
     def clean(self):
         super().clean()
         errors = {}
-        if self.video and not self.video.file_extension.lower() in ("mp4", "webm"):
+        if self.video and self.video.file_extension.lower() not in ("mp4", "webm"):
             errors["video"] = _("The video must be an MP4 or WebM file.")
         if self.captions and self.captions.file_extension.lower() != "vtt":
             errors["captions"] = _("Captions must be a WebVTT (.vtt) file.")

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.defaults import page_not_found, server_error
 
 from wagtail import urls as wagtail_urls
@@ -8,10 +8,13 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from home import views as home_views
+from home.documents import serve_document
 from notices.feeds import AtomNoticesFeed, NoticesFeed
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    # Ours first: Wagtail's document view plus byte ranges for videos on phones.
+    re_path(r"^documents/(\d+)/(.*)$", serve_document, name="wagtaildocs_serve"),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", home_views.search, name="search"),
     path("feeds/notices/", NoticesFeed(), name="notices_rss"),

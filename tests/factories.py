@@ -1,0 +1,108 @@
+"""Factories for the tests: users through factory_boy, pages through the tree API (pages
+must be added under a parent, which factory_boy cannot express on its own)."""
+
+import datetime
+import io
+import json
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
+
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Page, Site
+
+import factory
+from PIL import Image
+
+from home.models import HomePage, StandardPage
+from notices.models import (
+    NoticeAttachment,
+    NoticeIndexPage,
+    NoticePage,
+    TrainingIndexPage,
+    TrainingPage,
+    TrainingTopic,
+)
+
+PASSWORD = "Correct-horse-9"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"测试用户{n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def groups(self, create, names, **kwargs):
+        for name in names or []:
+            self.groups.add(Group.objects.get(name=name))
+        self.save()
+
+
+def stream(*paragraphs):
+    return json.dumps([{"type": "paragraph", "value": f"<p>{p}</p>"} for p in paragraphs])
+
+
+def add_page(parent, page, publish=True):
+    page.live = publish
+    parent.add_child(instance=page)
+    if publish:
+        page.save_revision().publish()
+    else:
+        page.save_revision()
+    return page
+
+
+def make_home():
+    """A home page as the default site's root, replacing Wagtail's starter page."""
+    root = Page.get_first_root_node()
+    for child in root.get_children():
+        child.delete()
+    home = add_page(Page.objects.get(pk=root.pk), HomePage(title="双河镇九小场所安全智管", slug="home"))
+    Site.objects.all().delete()
+    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+    return home
+
+
+def make_notice(parent, n=1, publish=True, date=None, kinds=(), body=None, **fields):
+    notice = NoticePage(
+        title=fields.pop("title", f"测试通知{n}"),
+        slug=fields.pop("slug", f"notice-{n}"),
+        date=date or datetime.date(2025, 1, 1) + datetime.timedelta(days=n),
+        issuing_office=fields.pop("issuing_office", "双河镇应急办"),
+        body=body or stream(f"第{n}号测试通知正文。"),
+        **fields,
+    )
+    notice.kinds = list(kinds)
+    return add_page(parent, notice, publish=publish)
+
+
+def make_document(title="测试附件", name="attachment.txt", content=b"test attachment"):
+    document = get_document_model()(title=title)
+    document.file.save(name, ContentFile(content), save=False)
+    document.save()
+    return document
+
+
+def make_image(title="测试图片"):
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(buffer, "PNG")
+    return get_image_model().objects.create(title=title, file=ImageFile(buffer, name="red.png"))
+
+
+def attach(notice, document, title=""):
+    return NoticeAttachment.objects.create(page=notice, document=document, title=title)
+
+
+__all__ = [
+    "PASSWORD", "HomePage", "NoticeIndexPage", "NoticePage", "StandardPage", "TrainingIndexPage",
+    "TrainingPage", "TrainingTopic", "UserFactory", "add_page", "attach", "make_document",
+    "make_home", "make_image", "make_notice", "stream",
+]

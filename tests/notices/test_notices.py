@@ -1,0 +1,78 @@
+import datetime
+
+import pytest
+from defusedxml import ElementTree as ET
+
+from tests.factories import make_notice
+from venues.models import VenueKind
+
+pytestmark = pytest.mark.django_db
+
+
+def listed(response):
+    return [notice.title for notice in response.context["notices"]]
+
+
+def test_index_lists_live_notices_newest_first_with_pagination(client, notice_index):
+    for n in range(1, 13):
+        make_notice(notice_index, n)
+    make_notice(notice_index, 99, publish=False, title="草稿通知")
+
+    first = client.get("/notices/")
+    assert listed(first) == [f"测试通知{n}" for n in range(12, 2, -1)]
+    second = client.get("/notices/", {"page": 2})
+    assert listed(second) == ["测试通知2", "测试通知1"]
+    assert "草稿通知" not in first.content.decode() + second.content.decode()
+    # A page number out of range shows the last page rather than an error.
+    assert listed(client.get("/notices/", {"page": 50})) == ["测试通知2", "测试通知1"]
+
+
+def test_index_filters_by_year_and_kind(client, notice_index):
+    catering = VenueKind.objects.get(slug="catering")
+    lodging = VenueKind.objects.get(slug="lodging")
+    make_notice(notice_index, 1, title="2024餐饮", date=datetime.date(2024, 5, 1), kinds=[catering])
+    make_notice(notice_index, 2, title="2025餐饮", date=datetime.date(2025, 5, 1), kinds=[catering])
+    make_notice(notice_index, 3, title="2025住宿", date=datetime.date(2025, 6, 1), kinds=[lodging])
+
+    response = client.get("/notices/")
+    assert response.context["years"] == [2025, 2024]
+    assert listed(client.get("/notices/", {"year": "2025"})) == ["2025住宿", "2025餐饮"]
+    assert listed(client.get("/notices/", {"kind": "catering"})) == ["2025餐饮", "2024餐饮"]
+    assert listed(client.get("/notices/", {"year": "2025", "kind": "catering"})) == ["2025餐饮"]
+
+
+def test_unknown_filters_are_ignored(client, notice_index):
+    make_notice(notice_index, 1)
+    for params in [{"year": "abc"}, {"year": "1999"}, {"kind": "nonsense"}, {"page": "x"}]:
+        response = client.get("/notices/", params)
+        assert response.status_code == 200
+        assert listed(response) == ["测试通知1"]
+
+
+def test_pagination_links_keep_the_filters(client, notice_index):
+    catering = VenueKind.objects.get(slug="catering")
+    for n in range(1, 13):
+        make_notice(notice_index, n, kinds=[catering])
+    html = client.get("/notices/", {"kind": "catering"}).content.decode()
+    assert "kind=catering&amp;page=2" in html
+
+
+def test_rss_and_atom_feeds_list_public_notices(client, notice_index):
+    make_notice(notice_index, 1, title="燃气安全通知", summary="安装燃气报警装置",
+                kinds=[VenueKind.objects.get(slug="catering")])
+    make_notice(notice_index, 2, title="草稿通知", publish=False)
+
+    rss = client.get("/feeds/notices/")
+    assert rss["Content-Type"].startswith("application/rss+xml")
+    channel = ET.fromstring(rss.content).find("channel")
+    items = channel.findall("item")
+    assert [i.findtext("title") for i in items] == ["燃气安全通知"]
+    assert items[0].findtext("link").endswith("/notices/notice-1/")
+    assert items[0].findtext("description") == "安装燃气报警装置"
+    assert items[0].findtext("category") == "餐饮场所"
+
+    atom = client.get("/feeds/notices/atom/")
+    assert atom["Content-Type"].startswith("application/atom+xml")
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = ET.fromstring(atom.content).findall("a:entry", ns)
+    assert [e.findtext("a:title", namespaces=ns) for e in entries] == ["燃气安全通知"]

@@ -1,0 +1,54 @@
+"""Public pages run a constant number of queries however many notices there are."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+import pytest
+
+from notices.models import TrainingPage, TrainingTopic
+from tests.factories import add_page, attach, make_document, make_notice, stream
+from venues.models import VenueKind
+
+pytestmark = pytest.mark.django_db
+
+URLS = [
+    "/",
+    "/notices/",
+    "/notices/?year=2025&kind=catering",
+    "/notices/notice-1/",
+    "/search/?q=灭火器",
+    "/feeds/notices/",
+    "/feeds/notices/atom/",
+    "/training/",
+    "/training/training-1/",
+    "/sitemap.xml",
+]
+
+
+def add_content(notice_index, training_index, start, count):
+    kinds = list(VenueKind.objects.all()[:3])
+    topic, _ = TrainingTopic.objects.get_or_create(name="消防器材使用")
+    for n in range(start, start + count):
+        notice = make_notice(notice_index, n, kinds=kinds, body=stream("检查灭火器。"))
+        attach(notice, make_document(f"附件{n}"))
+        page = TrainingPage(title=f"培训{n}", slug=f"training-{n}", topic=topic,
+                            body=stream("灭火器的使用。"))
+        page.kinds = kinds
+        add_page(training_index, page)
+
+
+def count_queries(client, url):
+    client.get(url)  # warm the per-process caches (site root paths)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def test_public_pages_run_a_constant_number_of_queries(client, notice_index, training_index):
+    # More than one page of results from the start, so pagination is exercised both times.
+    add_content(notice_index, training_index, 1, 11)
+    few = {url: count_queries(client, url) for url in URLS}
+    add_content(notice_index, training_index, 12, 15)
+    many = {url: count_queries(client, url) for url in URLS}
+    assert many == few

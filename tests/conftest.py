@@ -1,6 +1,36 @@
+import os
+from pathlib import Path
+
 import pytest
 
 from tests.factories import NoticeIndexPage, TrainingIndexPage, add_page, make_home
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+BROWSER_TESTS = Path(__file__).parent / "browser"
+
+
+def _browser_skip_reason():
+    if Path(CHROMIUM).exists():
+        return None
+    return f"browser tests skipped: no chromium at {CHROMIUM} (apt-get install chromium)"
+
+
+def pytest_configure(config):
+    reason = _browser_skip_reason()
+    if reason and os.environ.get("REQUIRE_BROWSER_TESTS") == "1":
+        raise pytest.UsageError(reason.replace("skipped", "required"))
+
+
+def pytest_ignore_collect(collection_path, config):
+    if _browser_skip_reason() and (collection_path == BROWSER_TESTS or BROWSER_TESTS in collection_path.parents):
+        return True
+    return None
+
+
+def pytest_terminal_summary(terminalreporter):
+    reason = _browser_skip_reason()
+    if reason:
+        terminalreporter.write_line(reason, yellow=True)
 
 
 @pytest.fixture

@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -19,11 +21,14 @@ class Command(BaseCommand):
         if demo_exists():
             self.stdout.write("Demo content is already present; keeping the data as it is.")
         else:
+            # One log line per page created would bury the accounts printed below.
+            logging.getLogger("wagtail").setLevel(logging.WARNING)
             build_demo_site()
             self.stdout.write(self.style.SUCCESS("Demo site built."))
         accounts = ensure_demo_accounts()
         self.stdout.write("")
-        self.stdout.write(f"Site: {settings.PUBLIC_BASE_URL}/   Admin: {settings.PUBLIC_BASE_URL}/admin/")
+        base = settings.PUBLIC_BASE_URL
+        self.stdout.write(f"Site: {base}/   Admin: {base}/admin/")
         self.stdout.write("Demo accounts (development only):")
         for username, password, role in accounts:
             self.stdout.write(f"  {username:<10} {password:<20} {role}")

@@ -31,10 +31,18 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
+    from django.db import connections
+
     from playwright.sync_api import sync_playwright
 
+    # Once Playwright's event loop runs in this thread, Django hands out connection objects
+    # kept per async context instead of per thread. The snapshot of the freshly migrated
+    # database that serialized rollback restores lives on the thread's object: carry it over.
+    snapshot = getattr(connections["default"], "_test_serialized_contents", None)
     with sync_playwright() as playwright:
+        if snapshot is not None:
+            connections["default"]._test_serialized_contents = snapshot
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.utils import timezone
@@ -27,47 +28,55 @@ def paginate(request, queryset, per_page):
         return paginator.page(paginator.num_pages)
 
 
-class NoticeIndexPage(SegmentedSearchMixin, Page):
-    """通知公告: the list of notices, filtered by year and by venue kind."""
+class ListingPage(SegmentedSearchMixin, Page):
+    """A section of the site that lists its child pages, filtered by venue kind."""
 
     intro = models.TextField(_("introduction"), blank=True, max_length=400)
 
     content_panels = [*Page.content_panels, "intro"]
     search_fields = Page.search_fields + SegmentedSearchMixin.segment_search_fields
     parent_page_types = ["home.HomePage"]
-    subpage_types = ["notices.NoticePage"]
 
     class Meta:
-        verbose_name = _("notice index")
+        abstract = True
 
     def search_text_parts(self):
         return [*super().search_text_parts(), self.intro]
 
     def get_context(self, request, *args, **kwargs):
+        """Adds every kind and the kind chosen in ?kind= (empty when unknown)."""
         from venues.models import VenueKind
 
         context = super().get_context(request, *args, **kwargs)
+        kinds = list(VenueKind.objects.all())
+        kind = request.GET.get("kind", "")
+        context.update(kinds=kinds, selected_kind=kind if kind in {k.slug for k in kinds} else "")
+        return context
+
+
+class NoticeIndexPage(ListingPage):
+    """通知公告: the list of notices, filtered by year and by venue kind."""
+
+    subpage_types = ["notices.NoticePage"]
+
+    class Meta:
+        verbose_name = _("notice index")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
         notices = NoticePage.objects.latest_public().child_of(self)
         years = [d.year for d in notices.dates("date", "year", order="DESC")]
-        kinds = list(VenueKind.objects.all())
-
         year = request.GET.get("year", "")
         if year.isdigit() and int(year) in years:
             notices = notices.filter(date__year=int(year))
         else:
             year = ""
-        kind = request.GET.get("kind", "")
-        if kind in {k.slug for k in kinds}:
-            notices = notices.filter(kinds__slug=kind)
-        else:
-            kind = ""
-
+        if context["selected_kind"]:
+            notices = notices.filter(kinds__slug=context["selected_kind"])
         context.update(
             notices=paginate(request, notices.prefetch_related("kinds"), NOTICES_PER_PAGE),
             years=years,
-            kinds=kinds,
             selected_year=year,
-            selected_kind=kind,
         )
         return context
 
@@ -175,42 +184,30 @@ class TrainingTopic(models.Model):
         return self.name
 
 
-class TrainingIndexPage(SegmentedSearchMixin, Page):
+class TrainingIndexPage(ListingPage):
     """培训资料: training material grouped by topic, filtered by venue kind."""
 
-    intro = models.TextField(_("introduction"), blank=True, max_length=400)
-
-    content_panels = [*Page.content_panels, "intro"]
-    search_fields = Page.search_fields + SegmentedSearchMixin.segment_search_fields
-    parent_page_types = ["home.HomePage"]
     subpage_types = ["notices.TrainingPage"]
 
     class Meta:
         verbose_name = _("training index")
 
-    def search_text_parts(self):
-        return [*super().search_text_parts(), self.intro]
-
     def get_context(self, request, *args, **kwargs):
-        from venues.models import VenueKind
-
         context = super().get_context(request, *args, **kwargs)
-        kinds = list(VenueKind.objects.all())
         items = (
             TrainingPage.objects.child_of(self).live().public()
             .select_related("topic").prefetch_related("kinds")
             .order_by("topic__sort_order", "topic__name", "path")
         )
-        kind = request.GET.get("kind", "")
-        if kind in {k.slug for k in kinds}:
+        if context["selected_kind"]:
             # Material for every kind (no kind chosen) is useful to everyone.
-            items = items.filter(models.Q(kinds__slug=kind) | models.Q(kinds__isnull=True))
-        else:
-            kind = ""
+            items = items.filter(
+                models.Q(kinds__slug=context["selected_kind"]) | models.Q(kinds__isnull=True)
+            )
         groups = {}
         for item in items.distinct():
             groups.setdefault(item.topic, []).append(item)
-        context.update(groups=list(groups.items()), kinds=kinds, selected_kind=kind)
+        context["groups"] = list(groups.items())
         return context
 
 
@@ -265,6 +262,4 @@ class TrainingPage(SegmentedSearchMixin, Page):
         if self.captions and not self.video:
             errors["captions"] = _("Captions need a video.")
         if errors:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError(errors)

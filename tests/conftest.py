@@ -22,7 +22,8 @@ def pytest_configure(config):
 
 
 def pytest_ignore_collect(collection_path, config):
-    if _browser_skip_reason() and (collection_path == BROWSER_TESTS or BROWSER_TESTS in collection_path.parents):
+    in_browser_tests = collection_path == BROWSER_TESTS or BROWSER_TESTS in collection_path.parents
+    if in_browser_tests and _browser_skip_reason():
         return True
     return None
 

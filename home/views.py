@@ -6,8 +6,7 @@ from django.views.decorators.http import require_GET
 
 from wagtail.models import Page
 
-from notices.models import paginate
-
+from .pagination import paginate
 from .search import build_query
 
 RESULTS_PER_PAGE = 10

@@ -1,6 +1,5 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,19 +12,11 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from home.blocks import BodyBlock
+from home.pagination import paginate
 from home.search import SegmentedSearchMixin, stream_text
+from venues.models import AreaLevel
 
 NOTICES_PER_PAGE = 10
-
-
-def paginate(request, queryset, per_page):
-    paginator = Paginator(queryset, per_page)
-    try:
-        return paginator.page(request.GET.get("page", 1))
-    except PageNotAnInteger:
-        return paginator.page(1)
-    except EmptyPage:
-        return paginator.page(paginator.num_pages)
 
 
 class ListingPage(SegmentedSearchMixin, Page):
@@ -72,7 +63,10 @@ class NoticeIndexPage(ListingPage):
         else:
             year = ""
         if context["selected_kind"]:
-            notices = notices.filter(kinds__slug=context["selected_kind"])
+            # A notice that names no kind concerns every kind.
+            notices = notices.filter(
+                models.Q(kinds__slug=context["selected_kind"]) | models.Q(kinds__isnull=True)
+            ).distinct()
         context.update(
             notices=paginate(request, notices.prefetch_related("kinds"), NOTICES_PER_PAGE),
             years=years,
@@ -101,6 +95,7 @@ class NoticePage(SegmentedSearchMixin, Page):
     )
     areas = ParentalManyToManyField(
         "venues.Area", verbose_name=_("areas"), blank=True,
+        limit_choices_to={"level__lte": AreaLevel.VILLAGE},
         help_text=_("Leave empty when the notice concerns the whole town."),
     )
     requires_acknowledgement = models.BooleanField(

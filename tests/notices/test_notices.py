@@ -33,12 +33,20 @@ def test_index_filters_by_year_and_kind(client, notice_index):
     make_notice(notice_index, 1, title="2024餐饮", date=datetime.date(2024, 5, 1), kinds=[catering])
     make_notice(notice_index, 2, title="2025餐饮", date=datetime.date(2025, 5, 1), kinds=[catering])
     make_notice(notice_index, 3, title="2025住宿", date=datetime.date(2025, 6, 1), kinds=[lodging])
+    make_notice(notice_index, 4, title="2023全部", date=datetime.date(2023, 6, 1))
+    make_notice(notice_index, 5, title="2025餐饮住宿", date=datetime.date(2025, 7, 1),
+                kinds=[catering, lodging])
 
     response = client.get("/notices/")
-    assert response.context["years"] == [2025, 2024]
-    assert listed(client.get("/notices/", {"year": "2025"})) == ["2025住宿", "2025餐饮"]
-    assert listed(client.get("/notices/", {"kind": "catering"})) == ["2025餐饮", "2024餐饮"]
-    assert listed(client.get("/notices/", {"year": "2025", "kind": "catering"})) == ["2025餐饮"]
+    assert response.context["years"] == [2025, 2024, 2023]
+    assert listed(client.get("/notices/", {"year": "2025"})) == ["2025餐饮住宿", "2025住宿", "2025餐饮"]
+    # A notice that names no kind concerns every kind, so it is listed under each.
+    assert listed(client.get("/notices/", {"kind": "catering"})) == [
+        "2025餐饮住宿", "2025餐饮", "2024餐饮", "2023全部",
+    ]
+    assert listed(client.get("/notices/", {"year": "2025", "kind": "catering"})) == [
+        "2025餐饮住宿", "2025餐饮",
+    ]
 
 
 def test_unknown_filters_are_ignored(client, notice_index):
@@ -76,3 +84,15 @@ def test_rss_and_atom_feeds_list_public_notices(client, notice_index):
     ns = {"a": "http://www.w3.org/2005/Atom"}
     entries = ET.fromstring(atom.content).findall("a:entry", ns)
     assert [e.findtext("a:title", namespaces=ns) for e in entries] == ["燃气安全通知"]
+
+
+def test_notices_target_the_town_or_villages_not_single_grids():
+    from notices.models import NoticePage
+    from venues.models import Area, AreaLevel
+
+    town = Area.add_root(name="双河镇", level=AreaLevel.TOWN)
+    village = town.add_child(name="青杠村", level=AreaLevel.VILLAGE)
+    village.add_child(name="第一网格", level=AreaLevel.GRID)
+
+    choices = NoticePage._meta.get_field("areas").formfield().queryset
+    assert {area.name for area in choices} == {"双河镇", "青杠村"}

@@ -94,5 +94,6 @@ def test_notices_target_the_town_or_villages_not_single_grids():
     village = town.add_child(name="青杠村", level=AreaLevel.VILLAGE)
     village.add_child(name="第一网格", level=AreaLevel.GRID)
 
-    choices = NoticePage._meta.get_field("areas").formfield().queryset
-    assert {area.name for area in choices} == {"双河镇", "青杠村"}
+    form_class = NoticePage.get_edit_handler().get_form_class()
+    form = form_class(instance=NoticePage(), for_user=None)
+    assert {area.name for area in form.fields["areas"].queryset} == {"双河镇", "青杠村"}

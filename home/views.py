@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
 from .pagination import paginate
-from .search import build_query
+from .search import segment_query
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 100
@@ -17,10 +17,9 @@ MAX_QUERY_LENGTH = 100
 def search(request):
     """Search every public page; Chinese words are found inside longer text (home.search)."""
     query_text = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    query = build_query(query_text)
     results = None
-    if query is not None:
-        pages = Page.objects.live().public().specific().search(query)
+    if segment_query(query_text):
+        pages = Page.objects.live().public().specific().search(query_text)
         results = paginate(request, pages, RESULTS_PER_PAGE)
     return render(
         request, "search/search.html",

@@ -161,7 +161,8 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILEMBEDS_FINDERS = []  # embeds would fetch from other origins
 WAGTAILSEARCH_BACKENDS = {
     "default": {
-        "BACKEND": "wagtail.search.backends.database",
+        # Wagtail's database backend with Chinese-aware queries (home.search_backend).
+        "BACKEND": "home.search_backend",
         # Our own segmentation (home.search) makes the tokens; no stemming on top.
         "SEARCH_CONFIG": "simple",
     }

@@ -79,3 +79,18 @@ def test_results_are_paginated_and_keep_the_query(client, home, notice_index):
     assert "q=%E7%81%AD%E7%81%AB%E5%99%A8&amp;page=2" in first.content.decode()
     second = client.get("/search/", {"q": "灭火器", "page": 2})
     assert len(second.context["results"].object_list) == 2
+
+
+def test_editors_find_chinese_words_in_the_admin_too(client, pages):
+    from home.roles import EDITORS
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(groups=[EDITORS]))
+    html = client.get("/admin/pages/search/", {"q": "灭火器"}).content.decode()
+    assert "春节前消防安全自查" in html
+    assert "未发布的灭火器通知" in html  # editors see drafts in the admin
+    assert "燃气安全提醒" not in html
+
+    chooser = client.get("/admin/choose-page/search/", {"q": "疏散通道"}).content.decode()
+    assert "疏散通道提醒" in chooser
+    assert "燃气安全提醒" not in chooser

@@ -5,6 +5,7 @@ import datetime
 import io
 import json
 import math
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -78,10 +79,14 @@ def _add(parent, page):
     return page
 
 
-def _document(title, filename, text):
+ASSETS = Path(__file__).parent / "demo_assets"
+
+
+def _document(title, filename, content):
     Document = get_document_model()
     doc = Document(title=title)
-    doc.file.save(filename, ContentFile(text.encode("utf-8")), save=False)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    doc.file.save(filename, ContentFile(data), save=False)
     doc.save()
     return doc
 
@@ -418,6 +423,7 @@ def build_demo_site():
         )
     for number, (topic, title, kind_slugs, summary, paras, picture) in enumerate(TRAINING, 1):
         blocks = [_para(*paras)]
+        video = captions = None
         if picture:
             image = _gauge_image()
             blocks.append(("image", {
@@ -425,9 +431,14 @@ def build_demo_site():
                           "decorative": False},
                 "caption": "压力表指针在绿色区域表示压力正常",
             }))
+            # A short silent clip with Chinese captions, made for the demo.
+            video = _document("压力表检查演示", "extinguisher-check.mp4",
+                              (ASSETS / "extinguisher-check.mp4").read_bytes())
+            captions = _document("压力表检查演示字幕", "extinguisher-check.vtt",
+                                 (ASSETS / "extinguisher-check.vtt").read_bytes())
         page = TrainingPage(
             title=title, slug=f"training-{number}", topic=topics[topic], summary=summary,
-            body=_stream(*blocks),
+            body=_stream(*blocks), video=video, captions=captions,
         )
         page.kinds = [by_slug[s] for s in kind_slugs]
         _add(training_index, page)

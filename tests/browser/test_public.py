@@ -100,3 +100,17 @@ def test_larger_text_persists_across_pages(phone, demo_site):
     phone.get_by_role("button", name="大字模式").click()
     phone.reload()
     assert phone.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)") == size
+
+
+def test_training_video_plays_with_chinese_captions(phone, demo_site):
+    phone.goto("/training/training-1/")
+    phone.wait_for_function("document.querySelector('video').readyState >= 1", timeout=10000)
+    assert phone.evaluate("Math.round(document.querySelector('video').duration)") == 6
+    phone.wait_for_function(
+        "(() => { const t = document.querySelector('video').textTracks[0];"
+        " return t && t.cues && t.cues.length === 3; })()", timeout=10000)
+    assert "压力表" in phone.evaluate("document.querySelector('video').textTracks[0].cues[0].text")
+    # Seeking asks for a byte range; the server answers it.
+    phone.evaluate("document.querySelector('video').currentTime = 5")
+    phone.wait_for_function("document.querySelector('video').readyState >= 2", timeout=10000)
+    assert axe_violations(phone) == []

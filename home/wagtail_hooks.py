@@ -10,3 +10,9 @@ from .documents import document_is_public, user_may_preview
 def guard_document(document, request):
     if not (user_may_preview(request.user) or document_is_public(document)):
         raise Http404
+
+
+# The help menu links to English pages on wagtail.org; our editors are served by the town.
+@hooks.register("construct_help_menu")
+def remove_external_help(request, menu_items):
+    menu_items[:] = []

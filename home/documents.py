@@ -36,48 +36,58 @@ def user_may_preview(user):
     return user.is_authenticated and user.has_perm("wagtailadmin.access_admin")
 
 
+# What a Range header asks for (RFC 9110 §14): the whole file, a part, or nothing we can give.
+WHOLE, UNSATISFIABLE = "whole", "unsatisfiable"
+
+
 def parse_range(header, size):
-    """The (start, end) of a single 'bytes=' range, inclusive, or None if unsatisfiable.
-    Several ranges at once are not supported; media players never ask for them."""
+    """(start, end) inclusive for one satisfiable 'bytes=' range; WHOLE for a header to
+    ignore (not bytes, malformed, or several ranges, which media players never ask for);
+    UNSATISFIABLE for a valid range that lies outside the file."""
     match = _RANGE.match(header.strip())
-    if not match or size == 0:
-        return None
+    if not match or match.groups() == ("", ""):
+        return WHOLE
     first, last = match.groups()
-    if first == "" and last == "":
-        return None
     if first == "":
-        length = int(last)
-        if length == 0:
-            return None
-        return max(size - length, 0), size - 1
+        suffix = int(last)
+        if suffix == 0 or size == 0:
+            return UNSATISFIABLE
+        return max(size - suffix, 0), size - 1
     start = int(first)
-    end = min(int(last), size - 1) if last else size - 1
-    if start > end or start >= size:
-        return None
-    return start, end
+    if last and int(last) < start:
+        return WHOLE
+    if start >= size:
+        return UNSATISFIABLE
+    return start, min(int(last), size - 1) if last else size - 1
 
 
 def ranged_document_response(request, document):
-    """Serve a document with 'Accept-Ranges', answering a Range request with 206."""
-    handle = document.file.open("rb")
+    """Serve a document with 'Accept-Ranges', answering a satisfiable Range with 206."""
     size = document.file.size
+    etag = f'"{document.file_hash}"' if document.file_hash else None
+    span = WHOLE
     header = request.headers.get("Range")
-    if header:
+    if_range = request.headers.get("If-Range")
+    # A range is only valid for the version the client already has.
+    if header and (if_range is None or (etag and if_range == etag)):
         span = parse_range(header, size)
-        if span is None:
-            handle.close()
-            response = HttpResponse(status=416)
-            response["Content-Range"] = f"bytes */{size}"
-            return response
+    if span == UNSATISFIABLE:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return response
+    handle = document.file.open("rb")
+    if span == WHOLE:
+        response = FileResponse(handle, content_type=document.content_type)
+        response["Content-Length"] = str(size)
+    else:
         start, end = span
         handle.seek(start)
         response = FileResponse(_limited(handle, end - start + 1), status=206,
                                 content_type=document.content_type)
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
         response["Content-Length"] = str(end - start + 1)
-    else:
-        response = FileResponse(handle, content_type=document.content_type)
-        response["Content-Length"] = str(size)
+    if etag:
+        response["ETag"] = etag
     response["Accept-Ranges"] = "bytes"
     response["Content-Disposition"] = document.content_disposition
     response["X-Content-Type-Options"] = "nosniff"

@@ -16,3 +16,11 @@ def guard_document(document, request):
 @hooks.register("construct_help_menu")
 def remove_external_help(request, menu_items):
     menu_items[:] = []
+
+
+# Wagtail's built-in reports (site history, aging pages, workflows) are for administrators;
+# the communications office works with pages, images and documents only.
+@hooks.register("construct_reports_menu")
+def reports_for_administrators_only(request, menu_items):
+    if not request.user.is_superuser:
+        menu_items[:] = []

@@ -11,6 +11,9 @@ from home import views as home_views
 from home.documents import serve_document
 from notices.feeds import AtomNoticesFeed, NoticesFeed
 
+# The media folders a web server may serve directly (see docs/deployment.md).
+PUBLIC_MEDIA_FOLDERS = ["images", "original_images"]
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     # Ours first: Wagtail's document view plus byte ranges for videos on phones.
@@ -23,10 +26,20 @@ urlpatterns = [
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
 ]
 
-if settings.DEBUG:
+def debug_media_urlpatterns():
+    """While developing, serve the public renditions of images only. Documents never come
+    from the media folder: /documents/ checks that a published page uses them."""
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    patterns = []
+    for folder in PUBLIC_MEDIA_FOLDERS:
+        patterns += static(f"{settings.MEDIA_URL}{folder}/",
+                           document_root=settings.MEDIA_ROOT / folder)
+    return patterns
+
+
+if settings.DEBUG:
+    urlpatterns += debug_media_urlpatterns()
     # Preview the error pages while developing.
     urlpatterns += [
         path("404/", page_not_found, {"exception": None}),

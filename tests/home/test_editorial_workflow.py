@@ -116,6 +116,22 @@ def test_editor_sees_nothing_but_content_in_the_admin(client, home, editor, url)
         assert response["Location"].startswith("/admin/") and response["Location"] != url
 
 
+def sidebar_labels(html):
+    import json
+    import re
+
+    props = re.search(r'id="wagtail-sidebar-props"[^>]*>(.*?)</script>', html, re.S).group(1)
+    return set(re.findall(r'"label": "([^"]*)"', json.dumps(json.loads(props), ensure_ascii=False)))
+
+
+def test_editor_menu_holds_content_only(client, home, editor):
+    client.force_login(editor)
+    labels = sidebar_labels(client.get("/admin/").content.decode())
+    assert {"页面", "图片", "文档"} <= labels
+    for hidden in ["报告", "网站历史", "设置", "用户", "帮助", "编辑指南"]:
+        assert hidden not in labels
+
+
 def test_editor_can_reach_pages_images_and_documents(client, home, editor):
     client.force_login(editor)
     for url in ["/admin/", f"/admin/pages/{home.pk}/", "/admin/images/", "/admin/documents/"]:

@@ -94,3 +94,13 @@ def test_editors_find_chinese_words_in_the_admin_too(client, pages):
     chooser = client.get("/admin/choose-page/search/", {"q": "疏散通道"}).content.decode()
     assert "疏散通道提醒" in chooser
     assert "燃气安全提醒" not in chooser
+
+
+@pytest.mark.parametrize("query", ['"', '"()"', "(", "*", "^~:"])
+def test_odd_characters_never_break_the_admin_search(client, pages, query):
+    from home.roles import EDITORS
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(groups=[EDITORS]))
+    assert client.get("/admin/pages/search/", {"q": query}).status_code == 200
+    assert client.get("/admin/choose-page/search/", {"q": query}).status_code == 200

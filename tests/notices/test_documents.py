@@ -102,8 +102,26 @@ def test_video_answers_range_requests(client, video):
     open_ended = download(client, clip, Range="bytes=1000-")
     assert len(b"".join(open_ended.streaming_content)) == 24
 
-    assert download(client, clip, Range="bytes=5000-6000").status_code == 416
-    assert download(client, clip, Range="bytes=0-1,5-6").status_code == 416
+    unsatisfiable = download(client, clip, Range="bytes=5000-6000")
+    assert unsatisfiable.status_code == 416
+    assert unsatisfiable["Content-Range"] == "bytes */1024"
+
+
+@pytest.mark.parametrize("header", ["bytes=5-3", "bytes=0-1,5-6", "items=0-1", "bytes=-", "nonsense"])
+def test_a_range_header_we_do_not_understand_gets_the_whole_file(client, video, header):
+    clip, _captions = video
+    response = download(client, clip, Range=header)
+    assert response.status_code == 200
+    assert len(b"".join(response.streaming_content)) == 1024
+
+
+def test_if_range_for_another_version_gets_the_whole_file(client, video):
+    clip, _captions = video
+    clip.get_file_hash()
+    etag = download(client, clip)["ETag"]
+    assert download(client, clip, Range="bytes=0-9", **{"If-Range": etag}).status_code == 206
+    stale = download(client, clip, Range="bytes=0-9", **{"If-Range": '"old-version"'})
+    assert stale.status_code == 200
 
 
 def test_captions_are_served_as_webvtt_inline(client, video):
@@ -124,3 +142,18 @@ def test_captions_must_be_vtt_and_need_a_video(training_index):
     with pytest.raises(ValidationError) as error:
         page.clean()
     assert "captions" in error.value.message_dict
+
+
+def test_the_development_server_serves_images_but_never_documents(settings):
+    from django.urls import Resolver404, URLResolver
+    from django.urls.resolvers import RegexPattern
+
+    from portal.urls import debug_media_urlpatterns
+
+    settings.DEBUG = True
+    resolver = URLResolver(RegexPattern(r"^/"), debug_media_urlpatterns())
+    assert resolver.resolve("/media/images/gauge.max-800x600.png")
+    assert resolver.resolve("/media/original_images/gauge.png")
+    for path in ["/media/documents/draft.txt", "/media/other/file.txt"]:
+        with pytest.raises(Resolver404):
+            resolver.resolve(path)

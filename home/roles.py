@@ -41,18 +41,16 @@ def _perm(app_label, codename):
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
-def _set_group(name, root_page, root_collection):
-    group, _created = Group.objects.get_or_create(name=name)
+def _create_group(name, root_page, root_collection):
+    group = Group.objects.create(name=name)
     group.permissions.set(
         [_perm("wagtailadmin", "access_admin")]
         + [_perm(app, code) for app, code in SNIPPET_PERMISSIONS]
     )
-    GroupPagePermission.objects.filter(group=group).delete()
     for codename in PAGE_PERMISSIONS[name]:
         GroupPagePermission.objects.create(
             group=group, page=root_page, permission=_perm("wagtailcore", codename)
         )
-    GroupCollectionPermission.objects.filter(group=group).delete()
     for app, codename in MEDIA_PERMISSIONS:
         GroupCollectionPermission.objects.create(
             group=group, collection=root_collection, permission=_perm(app, codename)
@@ -60,20 +58,29 @@ def _set_group(name, root_page, root_collection):
     return group
 
 
-def ensure_content_roles(**kwargs):
+def ensure_content_roles():
+    """Create the content roles and their workflow where they are missing. What exists is
+    left alone, so the town's own changes (say, editors limited to one section) survive
+    every deployment."""
     root_page = Page.get_first_root_node()
     root_collection = Collection.get_first_root_node()
     if root_page is None or root_collection is None:
         return
-    _set_group(EDITORS, root_page, root_collection)
-    approvers = _set_group(APPROVERS, root_page, root_collection)
+    groups = {}
+    for name in (EDITORS, APPROVERS):
+        groups[name] = Group.objects.filter(name=name).first() or _create_group(
+            name, root_page, root_collection
+        )
 
-    task, _created = GroupApprovalTask.objects.get_or_create(name=TASK_NAME)
-    task.groups.set([approvers])
-    workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
-    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
-    WorkflowPage.objects.update_or_create(page=root_page, defaults={"workflow": workflow})
-
+    workflow = Workflow.objects.filter(name=WORKFLOW_NAME).first()
+    if workflow is None:
+        workflow = Workflow.objects.create(name=WORKFLOW_NAME)
+        task = GroupApprovalTask.objects.create(name=TASK_NAME)
+        task.groups.set([groups[APPROVERS]])
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    # Wagtail's starter workflow and groups give way to ours.
+    WorkflowPage.objects.filter(page=root_page, workflow__name=WAGTAIL_DEFAULT_WORKFLOW).delete()
+    WorkflowPage.objects.get_or_create(page=root_page, defaults={"workflow": workflow})
     Workflow.objects.filter(name=WAGTAIL_DEFAULT_WORKFLOW).update(active=False)
     Group.objects.filter(name__in=WAGTAIL_DEFAULT_GROUPS, user__isnull=True).delete()
 

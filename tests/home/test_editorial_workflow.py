@@ -143,3 +143,24 @@ def test_the_admin_speaks_chinese(client, home, editor):
     html = client.get("/admin/").content.decode()
     assert '<html lang="zh-hans"' in html
     assert "<title>控制面板 - 九小场所安全智管</title>" in html
+
+
+def test_the_towns_changes_to_the_roles_survive_a_migrate(home):
+    from django.contrib.auth.models import Group, Permission
+    from django.core.management import call_command
+
+    from wagtail.models import GroupPagePermission
+
+    # The town limits its editors to one section of the site.
+    section = add_page(home, StandardPage(title="培训专栏", slug="section"))
+    editors = Group.objects.get(name=EDITORS)
+    GroupPagePermission.objects.filter(group=editors).delete()
+    GroupPagePermission.objects.create(
+        group=editors, page=section,
+        permission=Permission.objects.get(content_type__app_label="wagtailcore", codename="change_page"),
+    )
+
+    call_command("migrate", verbosity=0)
+
+    kept = GroupPagePermission.objects.filter(group=editors)
+    assert [(p.page_id, p.permission.codename) for p in kept] == [(section.pk, "change_page")]

@@ -65,17 +65,21 @@ def test_pagination_links_keep_the_filters(client, notice_index):
     assert "kind=catering&amp;page=2" in html
 
 
-def test_rss_and_atom_feeds_list_public_notices(client, notice_index):
+def test_rss_and_atom_feeds_list_public_notices(client, settings, notice_index):
+    settings.PUBLIC_BASE_URL = "https://safety.example.gov.cn"
     make_notice(notice_index, 1, title="燃气安全通知", summary="安装燃气报警装置",
+                date=datetime.date(2025, 3, 8),
                 kinds=[VenueKind.objects.get(slug="catering")])
     make_notice(notice_index, 2, title="草稿通知", publish=False)
 
-    rss = client.get("/feeds/notices/")
+    rss = client.get("/feeds/notices/", headers={"Host": "127.0.0.1"})
     assert rss["Content-Type"].startswith("application/rss+xml")
     channel = ET.fromstring(rss.content).find("channel")
+    assert channel.findtext("link") == "https://safety.example.gov.cn/notices/"
     items = channel.findall("item")
     assert [i.findtext("title") for i in items] == ["燃气安全通知"]
-    assert items[0].findtext("link").endswith("/notices/notice-1/")
+    assert items[0].findtext("link") == "https://safety.example.gov.cn/notices/notice-1/"
+    assert items[0].findtext("pubDate").startswith("Sat, 08 Mar 2025")
     assert items[0].findtext("description") == "安装燃气报警装置"
     assert items[0].findtext("category") == "餐饮场所"
 

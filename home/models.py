@@ -1,3 +1,5 @@
+import re
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -77,3 +79,9 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("site settings")
+
+    @property
+    def phone_href(self):
+        """The phone number as a tel: link, digits only (notes such as 示例 are dropped)."""
+        digits = re.sub(r"\D", "", self.phone)
+        return f"tel:{digits}" if digits else ""

@@ -130,6 +130,7 @@ def test_footer_shows_the_site_settings(client, home):
     for text in ["双河镇人民政府", "023-1234 5678", "渝ICP备12345678号", "渝公网安备500000号",
                  "5001560001"]:
         assert text in footer
+    assert 'href="tel:02312345678"' in footer
 
 
 def test_pages_are_chinese_and_offer_larger_text(client, home):
@@ -182,6 +183,7 @@ def test_training_pages_group_by_topic_and_filter_by_kind(client, training_index
 
     html = client.get("/training/").content.decode()
     assert html.index("消防器材使用") < html.index("燃气安全")
+    assert "适用于所有类型" in html and "餐饮场所" in html
     assert "厨房燃气安全" in html and "客房夜间巡查" in html
 
     html = client.get("/training/?kind=catering").content.decode()
@@ -198,10 +200,11 @@ def test_unknown_page_gets_a_chinese_404(client, home):
     assert "页面不存在" in response.content.decode()
 
 
-def test_server_error_page_is_chinese_and_needs_no_database(client, rf):
+def test_server_error_page_is_chinese_and_needs_no_database(rf, django_assert_num_queries):
     from django.views.defaults import server_error
 
-    response = server_error(rf.get("/"))
+    with django_assert_num_queries(0):
+        response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "出错了" in response.content.decode()
 

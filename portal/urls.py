@@ -20,6 +20,7 @@ urlpatterns = [
     re_path(r"^documents/(\d+)/(.*)$", serve_document, name="wagtaildocs_serve"),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", home_views.search, name="search"),
+    path("owner/", include("venues.urls")),
     path("feeds/notices/", NoticesFeed(), name="notices_rss"),
     path("feeds/notices/atom/", AtomNoticesFeed(), name="notices_atom"),
     path("sitemap.xml", sitemap, name="sitemap"),

@@ -1,7 +1,7 @@
 """The domain, one module per concept."""
 
 from .areas import Area, AreaLevel
-from .kinds import VenueKind
+from .kinds import KindRule, VenueKind
 from .people import User
 
-__all__ = ["Area", "AreaLevel", "User", "VenueKind"]
+__all__ = ["Area", "AreaLevel", "KindRule", "User", "VenueKind"]

@@ -2,9 +2,22 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class KindRule(models.TextChoices):
+    """Which facts decide whether a venue of a kind is one of the nine small places."""
+
+    FLOOR_AREA = "floor_area", _("floor area")
+    SEATS = "seats", _("rated seats")
+    BEDS = "beds", _("beds")
+    ENTERTAINMENT = "entertainment", _("floors occupied and floor area")
+    MEDICAL = "medical", _("type of medical venue and beds")
+    EDUCATION = "education", _("type of school and beds or people")
+    PRODUCTION = "production", _("staff or dormitory")
+
+
 class VenueKind(models.Model):
-    """One of the nine kinds of small venue. Names, criteria and offices are data the town
-    edits, because the lists differ between places; the slug is stable for code and URLs."""
+    """One of the nine kinds of small venue. Names, criteria, offices and thresholds are data
+    the town edits, because the lists differ between places; the slug is stable for code and
+    URLs. Every limit is inclusive: the plan's 以下 includes the number itself."""
 
     slug = models.SlugField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=50)
@@ -18,6 +31,31 @@ class VenueKind(models.Model):
     )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    rule = models.CharField(
+        _("deciding facts"), max_length=20, choices=KindRule.choices, default=KindRule.FLOOR_AREA
+    )
+    max_floor_area = models.DecimalField(
+        _("largest floor area (m²)"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    max_seats = models.PositiveIntegerField(_("most rated seats"), null=True, blank=True)
+    max_beds = models.PositiveIntegerField(
+        _("most beds"), null=True, blank=True,
+        help_text=_("For schools: boarding schools and kindergartens."),
+    )
+    max_floor = models.PositiveSmallIntegerField(
+        _("highest floor above ground"), null=True, blank=True
+    )
+    max_people = models.PositiveIntegerField(
+        _("most people (non-boarding schools)"), null=True, blank=True
+    )
+    max_nursery_people = models.PositiveIntegerField(
+        _("most people (non-boarding kindergartens and nurseries)"), null=True, blank=True
+    )
+    max_staff = models.PositiveIntegerField(_("most staff"), null=True, blank=True)
+    max_dorm = models.PositiveIntegerField(
+        _("most people in a staff dormitory"), null=True, blank=True
+    )
+
     class Meta:
         ordering = ["sort_order", "pk"]
         verbose_name = _("venue kind")
@@ -25,3 +63,15 @@ class VenueKind(models.Model):
 
     def __str__(self):
         return self.name
+
+    def as_rule(self):
+        """The kind as plain values for the classification rules (venues.rules)."""
+        from venues.rules.classification import KindLimits
+
+        return KindLimits(
+            slug=self.slug, name=self.name, rule=self.rule,
+            max_floor_area=self.max_floor_area, max_seats=self.max_seats,
+            max_beds=self.max_beds, max_floor=self.max_floor, max_people=self.max_people,
+            max_nursery_people=self.max_nursery_people, max_staff=self.max_staff,
+            max_dorm=self.max_dorm,
+        )

@@ -55,6 +55,7 @@ def test_a_notice_on_a_phone(phone, live_server, demo_site):
 
 def test_a_notice_prints_without_navigation(phone, demo_site):
     phone.goto("/notices/notice-1/")
+    assert axe_violations(phone) == []
     phone.emulate_media(media="print")
     assert not phone.locator(".site-header").is_visible()
     assert not phone.locator(".site-footer").is_visible()
@@ -72,6 +73,7 @@ def test_search_on_a_phone(phone, live_server, demo_site):
 
     phone.goto('/search/?q="(灭火器')
     assert "灭火器的检查与使用" in phone.locator(".notice-list").inner_text()
+    assert axe_violations(phone) == []
 
 
 @pytest.mark.parametrize("path", ["/plan/", "/training/", "/training/training-1/", "/services/register/"])

@@ -165,3 +165,56 @@ def test_classify_endpoint_rejects_bad_requests_in_chinese(client, params):
     assert response.status_code == 400
     message = response.json()["error"]
     assert any("\u4e00" <= char <= "\u9fff" for char in message)
+
+
+# The town edits kinds in the admin.
+
+@pytest.fixture
+def admin_client(client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    return client
+
+
+def kind_edit_url(kind):
+    return f"/admin/snippets/venues/venuekind/edit/{kind.pk}/"
+
+
+def test_the_town_changes_a_threshold_in_the_admin(admin_client):
+    from wagtail.test.utils.form_data import querydict_from_html
+
+    kind = VenueKind.objects.get(slug="shopping")
+    page = admin_client.get(kind_edit_url(kind))
+    assert page.status_code == 200
+    data = querydict_from_html(page.content.decode(), form_id="w-editor-form")
+    data["max_floor_area"] = "250"
+    admin_client.post(kind_edit_url(kind), data)
+
+    kind.refresh_from_db()
+    assert kind.max_floor_area == Decimal(250)
+    assert not check("shopping", floor_area=280).qualifies
+
+
+def test_a_kind_cannot_lose_a_limit_its_rule_needs(admin_client):
+    from wagtail.test.utils.form_data import querydict_from_html
+
+    kind = VenueKind.objects.get(slug="entertainment")
+    page = admin_client.get(kind_edit_url(kind))
+    data = querydict_from_html(page.content.decode(), form_id="w-editor-form")
+    data["max_floor"] = ""
+    response = admin_client.post(kind_edit_url(kind), data)
+
+    assert response.status_code == 200
+    assert "此类场所的判定规则需要填写这一上限" in response.content.decode()
+    kind.refresh_from_db()
+    assert kind.max_floor == 3
+
+
+def test_content_editors_cannot_change_kinds(client):
+    from home.roles import EDITORS
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(groups=[EDITORS]))
+    response = client.get(kind_edit_url(VenueKind.objects.get(slug="shopping")))
+    assert response.status_code in (302, 403)

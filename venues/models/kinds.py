@@ -1,5 +1,8 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import MultiFieldPanel
 
 
 class KindRule(models.TextChoices):
@@ -56,6 +59,16 @@ class VenueKind(models.Model):
         _("most people in a staff dormitory"), null=True, blank=True
     )
 
+    panels = [
+        MultiFieldPanel(["name", "slug", "criteria", "lead_offices", "sort_order"],
+                        heading=_("Kind")),
+        MultiFieldPanel(
+            ["rule", "max_floor_area", "max_seats", "max_beds", "max_floor", "max_people",
+             "max_nursery_people", "max_staff", "max_dorm"],
+            heading=_("Which venues count (every limit includes the number itself)"),
+        ),
+    ]
+
     class Meta:
         ordering = ["sort_order", "pk"]
         verbose_name = _("venue kind")
@@ -63,6 +76,17 @@ class VenueKind(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        from venues.rules.classification import REQUIRED_LIMITS
+
+        missing = {
+            name: ValidationError(_("This kind's rule needs this limit."))
+            for name in REQUIRED_LIMITS.get(self.rule, [])
+            if getattr(self, name) is None
+        }
+        if missing:
+            raise ValidationError(missing)
 
     def as_rule(self):
         """The kind as plain values for the classification rules (venues.rules)."""

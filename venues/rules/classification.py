@@ -24,6 +24,17 @@ SUBTYPES = {
 }
 NUMBER_FACTS = ("floor_area", "seats", "beds", "staff", "dorm", "people")
 
+# The limits each rule reads; a kind must set them all.
+REQUIRED_LIMITS = {
+    KindRule.FLOOR_AREA: ["max_floor_area"],
+    KindRule.SEATS: ["max_seats"],
+    KindRule.BEDS: ["max_beds"],
+    KindRule.ENTERTAINMENT: ["max_floor", "max_floor_area"],
+    KindRule.MEDICAL: ["max_beds"],
+    KindRule.EDUCATION: ["max_beds", "max_people", "max_nursery_people"],
+    KindRule.PRODUCTION: ["max_staff", "max_dorm"],
+}
+
 
 @dataclass(frozen=True)
 class KindLimits:

@@ -106,3 +106,48 @@ __all__ = [
     "TrainingPage", "TrainingTopic", "UserFactory", "add_page", "attach", "make_document",
     "make_home", "make_image", "make_notice", "stream",
 ]
+
+
+def make_area_tree():
+    """双河镇 with two villages of two grids each; returns a dict by short name."""
+    from venues.models import Area, AreaLevel
+
+    town = Area.add_root(name="双河镇", level=AreaLevel.TOWN)
+    tree = {"town": town}
+    for village_key, village_name in [("qinggang", "青杠村"), ("mugen", "木根村")]:
+        village = Area.objects.get(pk=town.pk).add_child(name=village_name, level=AreaLevel.VILLAGE)
+        tree[village_key] = village
+        for n in (1, 2):
+            tree[f"{village_key}-{n}"] = Area.objects.get(pk=village.pk).add_child(
+                name=f"{village_name}第{n}网格", level=AreaLevel.GRID
+            )
+    return tree
+
+
+def make_venue(area, kind="shopping", status="draft", owner=None, **fields):
+    from venues.models import Venue, VenueKind
+
+    venue = Venue(
+        name=fields.pop("name", "示例副食店"), kind=VenueKind.objects.get(slug=kind), area=area,
+        address=fields.pop("address", "双河镇示例街1号"), licence=fields.pop("licence", "licensed"),
+        credit_code=fields.pop("credit_code", "92500156MA60ABCD15"),
+        operator_name=fields.pop("operator_name", "张三"),
+        operator_mobile=fields.pop("operator_mobile", "13800000000"),
+        floor_area=fields.pop("floor_area", 120), owner=owner, status=status, **fields,
+    )
+    venue.classify()
+    venue.save()
+    return venue
+
+
+def make_staff(*areas, kinds=(), permissions=("review_venue",), **fields):
+    from django.contrib.auth.models import Permission
+
+    from venues.models import StaffProfile, VenueKind
+
+    user = UserFactory(**fields)
+    profile = StaffProfile.objects.create(user=user, office=fields.get("username", ""))
+    profile.areas.set(areas)
+    profile.kinds.set(VenueKind.objects.filter(slug__in=kinds))
+    user.user_permissions.set(Permission.objects.filter(codename__in=permissions))
+    return get_user_model().objects.get(pk=user.pk)  # fresh, without cached permissions

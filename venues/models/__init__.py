@@ -1,7 +1,13 @@
 """The domain, one module per concept."""
 
 from .areas import Area, AreaLevel
+from .audit import AuditEntry
 from .kinds import KindRule, VenueKind
 from .people import User
+from .staff import StaffProfile
+from .venues import LicenceSituation, Venue, VenueStatus, VenueStatusChange
 
-__all__ = ["Area", "AreaLevel", "KindRule", "User", "VenueKind"]
+__all__ = [
+    "Area", "AreaLevel", "AuditEntry", "KindRule", "LicenceSituation", "StaffProfile", "User",
+    "Venue", "VenueKind", "VenueStatus", "VenueStatusChange",
+]

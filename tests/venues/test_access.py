@@ -1,0 +1,80 @@
+"""Staff see exactly their areas' subtrees (a lead office only its kinds); owners their own."""
+
+import pytest
+
+from tests.factories import UserFactory, make_area_tree, make_staff, make_venue
+from venues.access import venues_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tree():
+    return make_area_tree()
+
+
+@pytest.fixture
+def venues(tree):
+    owner = UserFactory(username="owner")
+    return {
+        "qg-shop": make_venue(tree["qinggang-1"], "shopping", owner=owner),
+        "qg-food": make_venue(tree["qinggang-2"], "catering", seats=40),
+        "qg-village": make_venue(tree["qinggang"], "lodging", beds=10),
+        "mg-shop": make_venue(tree["mugen-1"], "shopping"),
+        "owner": owner,
+    }
+
+
+def names(user):
+    return {v.pk for v in venues_for(user)}
+
+
+def test_village_staff_see_their_village_and_its_grids_only(tree, venues):
+    staff = make_staff(tree["qinggang"])
+    assert names(staff) == {venues[k].pk for k in ("qg-shop", "qg-food", "qg-village")}
+
+
+def test_grid_worker_sees_one_grid(tree, venues):
+    worker = make_staff(tree["qinggang-1"])
+    assert names(worker) == {venues["qg-shop"].pk}
+
+
+def test_town_staff_see_the_whole_town(tree, venues):
+    town = make_staff(tree["town"])
+    assert len(names(town)) == 4
+
+
+def test_lead_office_sees_its_kinds_within_its_areas(tree, venues):
+    office = make_staff(tree["town"], kinds=["catering"])
+    assert names(office) == {venues["qg-food"].pk}
+
+
+def test_further_kinds_count_for_a_lead_office(tree, venues):
+    from venues.models import VenueKind
+
+    venues["qg-village"].other_kinds.add(VenueKind.objects.get(slug="catering"))
+    office = make_staff(tree["town"], kinds=["catering"])
+    assert names(office) == {venues["qg-food"].pk, venues["qg-village"].pk}
+
+
+def test_staff_of_several_areas_see_each(tree, venues):
+    staff = make_staff(tree["qinggang-2"], tree["mugen"])
+    assert names(staff) == {venues["qg-food"].pk, venues["mg-shop"].pk}
+
+
+def test_owners_see_their_own_venues(venues):
+    assert names(venues["owner"]) == {venues["qg-shop"].pk}
+    assert names(UserFactory()) == set()
+
+
+def test_anonymous_and_disabled_users_see_nothing(tree, venues):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert names(AnonymousUser()) == set()
+    staff = make_staff(tree["town"])
+    staff.is_active = False
+    assert names(staff) == set()
+
+
+def test_staff_without_areas_see_nothing(venues):
+    assert names(make_staff()) == set()

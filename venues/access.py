@@ -1,0 +1,46 @@
+"""Who may see which venues: the one place that decides it. Every queryset of venues shown
+to a person passes through ``venues_for``.
+
+- superusers see everything;
+- staff see the subtrees of their areas, and a lead office only the kinds it leads;
+- owners see the venues they hold;
+- everyone else sees nothing."""
+
+from django.db.models import Q
+
+from .models import Venue
+
+
+def venues_for(user, queryset=None):
+    queryset = Venue.objects.all() if queryset is None else queryset
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    profile = getattr(user, "staff_profile", None)
+    if profile is not None:
+        return _staff_scope(profile, queryset)
+    return queryset.filter(owner=user)
+
+
+def _staff_scope(profile, queryset):
+    paths = [area.path for area in profile.areas.all()]
+    if not paths:
+        return queryset.none()
+    in_areas = Q()
+    for path in paths:
+        in_areas |= Q(area__path__startswith=path)
+    queryset = queryset.filter(in_areas)
+    kind_ids = [kind.pk for kind in profile.kinds.all()]
+    if kind_ids:
+        led = Venue.objects.filter(Q(kind__in=kind_ids) | Q(other_kinds__in=kind_ids))
+        queryset = queryset.filter(pk__in=led.values("pk"))
+    return queryset
+
+
+def can_see_venue(user, venue):
+    return venues_for(user).filter(pk=venue.pk).exists()
+
+
+def is_staff_member(user):
+    return user.is_authenticated and (user.is_superuser or hasattr(user, "staff_profile"))

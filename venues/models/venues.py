@@ -1,0 +1,197 @@
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from venues.validators import validate_credit_code, validate_id_number, validate_mobile
+
+# No 0/O, 1/I/L: people copy the code from a card by eye.
+PUBLIC_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+PUBLIC_CODE_LENGTH = 8
+
+
+def new_public_code():
+    return "".join(secrets.choice(PUBLIC_CODE_ALPHABET) for _ in range(PUBLIC_CODE_LENGTH))
+
+
+class VenueStatus(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("venue status", "draft")
+    SUBMITTED = "submitted", pgettext_lazy("venue status", "submitted")
+    RETURNED = "returned", pgettext_lazy("venue status", "returned for changes")
+    RESUBMITTED = "resubmitted", pgettext_lazy("venue status", "resubmitted")
+    APPROVED = "approved", pgettext_lazy("venue status", "approved")
+    REJECTED = "rejected", pgettext_lazy("venue status", "rejected")
+    CLOSED = "closed", pgettext_lazy("venue status", "closed")
+
+
+class LicenceSituation(models.TextChoices):
+    LICENSED = "licensed", _("licensed")
+    UNLICENSED = "unlicensed", _("unlicensed, with fixed premises")
+    TEMPORARY = "temporary", _("in a temporary building")
+
+
+class Venue(models.Model):
+    """A small venue, licensed or not, recorded once. Its status changes only through
+    venues.workflows.registration."""
+
+    name = models.CharField(_("venue name"), max_length=100)
+    kind = models.ForeignKey(
+        "venues.VenueKind", on_delete=models.PROTECT, related_name="venues",
+        verbose_name=_("main kind"),
+    )
+    other_kinds = models.ManyToManyField(
+        "venues.VenueKind", blank=True, related_name="+", verbose_name=_("further kinds"),
+        help_text=_("For example a farm guesthouse that also serves meals."),
+    )
+    area = models.ForeignKey(
+        "venues.Area", on_delete=models.PROTECT, related_name="venues",
+        verbose_name=_("village or grid"),
+    )
+    address = models.CharField(_("address"), max_length=200)
+
+    # The facts the kind's rule reads (venues.rules.classification).
+    floor_area = models.DecimalField(
+        _("floor area (m²)"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    floors = models.CharField(
+        _("floors"), max_length=40, blank=True,
+        help_text=_("Comma-separated, negative for basements, for example 1,2 or -1."),
+    )
+    seats = models.PositiveIntegerField(_("rated seats"), null=True, blank=True)
+    beds = models.PositiveIntegerField(_("beds"), null=True, blank=True)
+    staff_count = models.PositiveIntegerField(_("total staff"), null=True, blank=True)
+    dorm_people = models.PositiveIntegerField(
+        _("people in the staff dormitory"), null=True, blank=True
+    )
+    people = models.PositiveIntegerField(_("number of pupils and staff"), null=True, blank=True)
+    subtype = models.CharField(_("type of venue"), max_length=30, blank=True)
+    # Derived from the facts by classify(); kept for filtering lists.
+    outside_nine = models.BooleanField(
+        _("outside the nine small places"), null=True, blank=True,
+        help_text=_("Empty until the facts the kind's rule needs are known."),
+    )
+    classification_reasons = models.JSONField(_("classification"), default=list, blank=True)
+
+    licence = models.CharField(
+        _("licence situation"), max_length=20, choices=LicenceSituation.choices
+    )
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True,
+        validators=[validate_credit_code],
+    )
+    no_code_reason = models.CharField(
+        _("why there is no credit code"), max_length=200, blank=True
+    )
+
+    operator_name = models.CharField(_("operator"), max_length=50)
+    operator_mobile = models.CharField(
+        _("operator's mobile"), max_length=11, validators=[validate_mobile]
+    )
+    operator_id_number = models.CharField(
+        _("operator's ID card number"), max_length=18, blank=True,
+        validators=[validate_id_number],
+        help_text=_("Only for unlicensed venues and those in temporary buildings."),
+    )
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_mobile = models.CharField(
+        _("contact's mobile"), max_length=11, blank=True, validators=[validate_mobile]
+    )
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="venues", verbose_name=_("owner account"),
+    )
+    public_code = models.CharField(
+        _("public code"), max_length=PUBLIC_CODE_LENGTH, unique=True, default=new_public_code,
+        editable=False,
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=VenueStatus.choices, default=VenueStatus.DRAFT,
+        editable=False, db_index=True,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+        permissions = [("review_venue", _("Can review venue registrations"))]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.licence == LicenceSituation.LICENSED:
+            if not self.credit_code:
+                errors["credit_code"] = _("A licensed venue needs its unified social credit code.")
+            if self.operator_id_number:
+                errors["operator_id_number"] = _(
+                    "The ID card number is only collected when there is no licence."
+                )
+        elif self.licence and not self.credit_code and not self.no_code_reason:
+            errors["no_code_reason"] = _("Please say why the venue has no credit code.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def all_kinds(self):
+        return [self.kind, *self.other_kinds.all()]
+
+    def facts(self):
+        """The facts as the classification rules read them."""
+        from venues.rules.classification import FactError, parse_facts
+
+        try:
+            floors = parse_facts({"floors": self.floors}).get("floors") if self.floors else None
+        except FactError:
+            floors = None
+        area = None if self.floor_area is None else Decimal(str(self.floor_area))
+        return {
+            "floor_area": area, "floors": floors, "seats": self.seats,
+            "beds": self.beds, "staff": self.staff_count, "dorm": self.dorm_people,
+            "people": self.people, "subtype": self.subtype or None,
+        }
+
+    def classify(self):
+        """Refresh the classification from the main kind's rule and the facts."""
+        from venues.rules.classification import FactError, classify
+
+        try:
+            result = classify(self.kind.as_rule(), self.facts())
+        except FactError as missing:
+            self.outside_nine, self.classification_reasons = None, [str(missing)]
+        else:
+            self.outside_nine, self.classification_reasons = not result.qualifies, result.reasons
+
+
+class VenueStatusChange(models.Model):
+    """One row per status change: who, when, from, to, why."""
+
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="history")
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+        verbose_name=_("by"),
+    )
+    from_status = models.CharField(
+        pgettext_lazy("status change", "from"), max_length=20, choices=VenueStatus.choices
+    )
+    to_status = models.CharField(
+        pgettext_lazy("status change", "to"), max_length=20, choices=VenueStatus.choices
+    )
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self):
+        return f"{self.venue}: {self.from_status} → {self.to_status}"

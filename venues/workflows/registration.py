@@ -1,0 +1,88 @@
+"""The registration of a venue: draft → submitted → approved, or returned with reasons →
+resubmitted, or rejected with reasons; approved → closed when it stops trading → approved
+again when it reopens. Nothing else assigns Venue.status.
+
+Each transition checks who may make it, locks the venue row so two people (or a double
+click) cannot both act on the same state, writes a history row and an audit entry."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from venues.access import can_see_venue
+from venues.models import AuditEntry, Venue, VenueStatus, VenueStatusChange
+
+S = VenueStatus
+OWNER, REVIEWER = "owner", "reviewer"
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset
+    target: str
+    by: str
+    needs_reason: bool = False
+
+
+TRANSITIONS = {
+    "submit": Transition(frozenset({S.DRAFT}), S.SUBMITTED, OWNER),
+    "resubmit": Transition(frozenset({S.RETURNED}), S.RESUBMITTED, OWNER),
+    "approve": Transition(frozenset({S.SUBMITTED, S.RESUBMITTED}), S.APPROVED, REVIEWER),
+    "return": Transition(frozenset({S.SUBMITTED, S.RESUBMITTED}), S.RETURNED, REVIEWER, True),
+    "reject": Transition(frozenset({S.SUBMITTED, S.RESUBMITTED}), S.REJECTED, REVIEWER, True),
+    "close": Transition(frozenset({S.APPROVED}), S.CLOSED, REVIEWER, True),
+    "reopen": Transition(frozenset({S.CLOSED}), S.APPROVED, REVIEWER),
+}
+
+
+class InvalidTransition(Exception):
+    """The venue is not in a state this action applies to (perhaps someone else acted)."""
+
+
+class ReasonRequired(ValueError):
+    pass
+
+
+def may(user, venue, action):
+    """Whether ``user`` may take ``action`` on ``venue`` in its current state."""
+    transition = TRANSITIONS[action]
+    if venue.status not in transition.sources:
+        return False
+    if transition.by == OWNER:
+        return venue.owner_id is not None and venue.owner_id == user.pk
+    return user.has_perm("venues.review_venue") and can_see_venue(user, venue)
+
+
+def available_actions(user, venue):
+    return [action for action in TRANSITIONS if may(user, venue, action)]
+
+
+def perform(venue, action, user, reason=""):
+    """Take ``action`` on ``venue`` as ``user``; returns the venue in its new state."""
+    transition = TRANSITIONS[action]
+    reason = (reason or "").strip()
+    if transition.needs_reason and not reason:
+        raise ReasonRequired(_("Please give a reason."))
+    with transaction.atomic():
+        locked = Venue.objects.select_for_update().get(pk=venue.pk)
+        if locked.status not in transition.sources:
+            raise InvalidTransition(
+                _("This registration is now “%(status)s”; please reload the page.")
+                % {"status": locked.get_status_display()}
+            )
+        if not may(user, locked, action):
+            raise PermissionDenied
+        from_status = locked.status
+        locked.status = transition.target
+        locked.save(update_fields=["status", "updated_at"])
+        VenueStatusChange.objects.create(
+            venue=locked, actor=user, from_status=from_status, to_status=locked.status,
+            reason=reason,
+        )
+        AuditEntry.objects.create(
+            actor=user, action=f"venue.{action}", object_type="venue", object_id=str(locked.pk),
+            detail={"from": from_status, "to": locked.status, "reason": reason},
+        )
+    return locked

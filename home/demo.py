@@ -29,16 +29,35 @@ from notices.models import (
     TrainingPage,
     TrainingTopic,
 )
-from venues.models import Area, AreaLevel, VenueKind
+from venues.models import Area, AreaLevel, StaffProfile, Venue, VenueKind, VenueStatus
+from venues.roles import LEADER, TOWN_OFFICE, VILLAGE_STAFF
+from venues.workflows.registration import perform
 
 from .models import HomePage, SiteSettings, StandardPage
 from .roles import APPROVERS, EDITORS
 
 DEMO_ACCOUNTS = [
-    # username, password, role description, group, superuser
-    ("admin", "Demo-admin-2024", "超级管理员", None, True),
-    ("editor", "Demo-editor-2024", "内容编辑（通讯员，发布需审核）", EDITORS, False),
-    ("approver", "Demo-approver-2024", "内容审核（批准后发布）", APPROVERS, False),
+    # username, password, role description, group, superuser, area of work
+    ("admin", "Demo-admin-2024", "超级管理员", None, True, None),
+    ("editor", "Demo-editor-2024", "内容编辑（通讯员，发布需审核）", EDITORS, False, None),
+    ("approver", "Demo-approver-2024", "内容审核（批准后发布）", APPROVERS, False, None),
+    ("town", "Demo-town-2024", "镇应急办（全镇）", TOWN_OFFICE, False, "双河镇"),
+    ("qinggang", "Demo-village-2024", "村（社区）工作人员（青杠村）", VILLAGE_STAFF, False, "青杠村（示例）"),
+    ("leader", "Demo-leader-2024", "镇领导（全镇，只读）", LEADER, False, "双河镇"),
+]
+
+DEMO_VENUES = [
+    # name, kind, village, grid index, facts, licence, status after review, reason
+    ("青杠便民副食店（示例）", "shopping", "青杠村（示例）", 0, {"floor_area": 85}, "licensed", "submitted", ""),
+    ("青杠农家饭庄（示例）", "catering", "青杠村（示例）", 1, {"seats": 60}, "licensed", "approved", ""),
+    ("青杠山居民宿（示例）", "lodging", "青杠村（示例）", 0, {"beds": 12}, "unlicensed", "returned",
+     "请补充经营场所的门头照片。"),
+    ("青杠建材仓库（示例）", "shopping", "青杠村（示例）", 1, {"floor_area": 420}, "licensed", "submitted", ""),
+    ("双河棋牌茶社（示例）", "leisure", "双河社区（示例）", 0, {"floor_area": 120}, "licensed", "approved", ""),
+    ("双河小超市（示例）", "shopping", "双河社区（示例）", 1, {"floor_area": 150}, "licensed", "closed",
+     "经营者已停止营业。"),
+    ("木根液化气供应点（示例）", "hazardous", "木根村（示例）", 0, {"floor_area": 60}, "temporary", "rejected",
+     "该地点不具备经营条件，请另行选址后重新登记。"),
 ]
 
 
@@ -505,7 +524,7 @@ def ensure_demo_accounts():
     """Create the demo accounts that are missing; returns every demo account's credentials."""
     User = get_user_model()
     rows = []
-    for username, password, role, group_name, superuser in DEMO_ACCOUNTS:
+    for username, password, role, group_name, superuser, area_name in DEMO_ACCOUNTS:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User(username=username, is_staff=superuser, is_superuser=superuser,
@@ -514,5 +533,47 @@ def ensure_demo_accounts():
             user.save()
             if group_name:
                 user.groups.add(Group.objects.get(name=group_name))
+            area = Area.objects.filter(name=area_name).first() if area_name else None
+            if area is not None:
+                StaffProfile.objects.create(user=user, office=role).areas.set([area])
         rows.append((username, password, role))
     return rows
+
+
+def _demo_venues(reviewer, town_reviewer):
+    """Census entries across two villages, reviewed by the demo village staff member."""
+    for number, (name, kind, village_name, grid, facts, licence, status, reason) in enumerate(
+        DEMO_VENUES, start=1
+    ):
+        village = Area.objects.get(name=village_name)
+        grids = list(village.get_children())
+        venue = Venue(
+            name=name, kind=VenueKind.objects.get(slug=kind), area=grids[grid],
+            address=f"双河镇{village_name.replace('（示例）', '')}示例路{number}号", licence=licence,
+            credit_code="92500156MA60ABCD15" if licence == "licensed" else "",
+            no_code_reason="" if licence == "licensed" else "尚未办理营业执照（示例）",
+            operator_name=f"示例经营者{number}", operator_mobile=f"1380000{number:04d}",
+            status=VenueStatus.SUBMITTED, **facts,
+        )
+        venue.classify()
+        venue.save()
+        if status == "submitted":
+            continue
+        actor = reviewer if village_name.startswith("青杠") else town_reviewer
+        if status == "closed":
+            venue = perform(venue, "approve", actor)
+            perform(venue, "close", actor, reason=reason)
+        else:
+            perform(venue, {"approved": "approve", "returned": "return", "rejected": "reject"}[status],
+                    actor, reason=reason)
+
+
+def build_demo_venues():
+    """Demo venues, reviewed by the demo village staff member (the village's own)."""
+    from django.contrib.auth import get_user_model
+
+    reviewer = get_user_model().objects.get(username="qinggang")
+    # The town-level reviewer handles villages other than 青杠村.
+    town_reviewer = get_user_model().objects.get(username="town")
+    with transaction.atomic():
+        _demo_venues(reviewer, town_reviewer)

@@ -87,6 +87,9 @@ def ensure_content_roles():
 
 def ensure_roles_after_migrate(sender, **kwargs):
     """Permissions are created app by app after migrate: act once the last app's exist."""
+    from venues.roles import ensure_staff_roles
+
     with_models = [app for app in sender.apps.get_app_configs() if app.models_module]
     if with_models and sender.label == with_models[-1].label:
         ensure_content_roles()
+        ensure_staff_roles()

@@ -1,9 +1,14 @@
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import VenueKind
+from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
+
+from .access import venues_for
+from .admin_views import ScopedInspectView, VenuePermissionHelper, VillageFilter, review
+from .models import Venue, VenueKind
 
 
 # The nine kinds, their lead offices and thresholds, edited by the town.
@@ -16,3 +21,38 @@ class VenueKindViewSet(SnippetViewSet):
 
 
 register_snippet(VenueKindViewSet)
+
+
+# The register as staff see it: only the venues in their own scope (venues.access).
+class VenueAdmin(ModelAdmin):
+    model = Venue
+    menu_label = _("Venues")
+    menu_icon = "home"
+    menu_order = 200
+    list_display = ["name", "kind", "area", "status", "licence", "outside_nine"]
+    list_filter = ["status", "kind", "licence", "outside_nine", VillageFilter]
+    search_fields = ["name"]
+    list_per_page = 50
+    inspect_view_enabled = True
+    inspect_view_class = ScopedInspectView
+    inspect_template_name = "venues/admin/venue_inspect.html"
+    inspect_view_fields = [
+        "name", "public_code", "kind", "address", "area", "licence", "credit_code",
+        "no_code_reason", "floor_area", "floors", "seats", "beds", "staff_count",
+        "dorm_people", "people", "status", "created_at",
+    ]
+    permission_helper_class = VenuePermissionHelper
+
+    def get_queryset(self, request):
+        return venues_for(request.user, super().get_queryset(request)).select_related(
+            "kind", "area"
+        )
+
+    def get_admin_urls_for_registration(self):
+        return (
+            *super().get_admin_urls_for_registration(),
+            path("venues/venue/<int:venue_id>/review/", review, name="venues_venue_review"),
+        )
+
+
+modeladmin_register(VenueAdmin)

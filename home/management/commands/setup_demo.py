@@ -3,7 +3,8 @@ import logging
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from home.demo import build_demo_site, demo_exists, ensure_demo_accounts
+from home.demo import build_demo_site, build_demo_venues, demo_exists, ensure_demo_accounts
+from venues.models import Venue
 
 
 class Command(BaseCommand):
@@ -26,6 +27,8 @@ class Command(BaseCommand):
             build_demo_site()
             self.stdout.write(self.style.SUCCESS("Demo site built."))
         accounts = ensure_demo_accounts()
+        if not Venue.objects.exists():
+            build_demo_venues()
         self.stdout.write("")
         base = settings.PUBLIC_BASE_URL
         self.stdout.write(f"Site: {base}/   Admin: {base}/admin/")

@@ -1,0 +1,161 @@
+"""The venue list, detail and review actions as staff meet them in the admin."""
+
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+import pytest
+
+from tests.factories import UserFactory, make_area_tree, make_staff, make_venue
+from venues.models import VenueStatus
+from venues.roles import LEADER, VILLAGE_STAFF
+
+pytestmark = pytest.mark.django_db
+LIST = "/admin/venues/venue/"
+
+
+def inspect_url(venue):
+    return f"/admin/venues/venue/inspect/{venue.pk}/"
+
+
+def review_url(venue):
+    return f"/admin/venues/venue/{venue.pk}/review/"
+
+
+def staff_in(area, role=VILLAGE_STAFF, **fields):
+    user = make_staff(area, permissions=(), **fields)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def tree():
+    return make_area_tree()
+
+
+@pytest.fixture
+def venues(tree):
+    return {
+        "qg": make_venue(tree["qinggang-1"], name="青杠副食店", status=VenueStatus.SUBMITTED),
+        "qg2": make_venue(tree["qinggang-2"], "catering", name="青杠农家饭庄", seats=150),
+        "mg": make_venue(tree["mugen-1"], name="木根超市", status=VenueStatus.SUBMITTED),
+    }
+
+
+def listed(client, **params):
+    response = client.get(LIST, params)
+    assert response.status_code == 200
+    return {venue.name for venue in response.context["view"].queryset}
+
+
+def test_village_staff_list_only_their_village(client, tree, venues):
+    client.force_login(staff_in(tree["qinggang"]))
+    assert listed(client) == {"青杠副食店", "青杠农家饭庄"}
+
+
+def test_search_finds_chinese_substrings_within_scope(client, tree, venues):
+    client.force_login(staff_in(tree["qinggang"]))
+    assert listed(client, q="副食") == {"青杠副食店"}
+    assert listed(client, q="超市") == set()  # 木根超市 is another village's
+
+
+def test_filters_work_and_offer_only_areas_in_scope(client, tree, venues):
+    client.force_login(staff_in(tree["qinggang"]))
+    assert listed(client, status="submitted") == {"青杠副食店"}
+    assert listed(client, outside_nine__exact="1") == {"青杠农家饭庄"}
+    assert listed(client, area=str(tree["qinggang-2"].pk)) == {"青杠农家饭庄"}
+    assert listed(client, area=str(tree["mugen"].pk)) == set()
+    html = client.get(LIST).content.decode()
+    assert "青杠村第1网格" in html
+    assert "木根村" not in html
+
+
+def test_a_guessed_id_outside_scope_is_not_found(client, tree, venues):
+    client.force_login(staff_in(tree["qinggang"]))
+    assert client.get(inspect_url(venues["qg"])).status_code == 200
+    assert client.get(inspect_url(venues["mg"])).status_code == 404
+    assert client.post(review_url(venues["mg"]), {"action": "approve"}).status_code == 404
+    venues["mg"].refresh_from_db()
+    assert venues["mg"].status == VenueStatus.SUBMITTED
+
+
+def test_detail_shows_classification_duplicates_and_history(client, tree, venues):
+    twin = make_venue(tree["qinggang-2"], name="青杠副食店（分店）",
+                      credit_code=venues["qg"].credit_code)
+    client.force_login(staff_in(tree["qinggang"]))
+    html = client.get(inspect_url(venues["qg"])).content.decode()
+    assert "建筑面积 120㎡，不超过 300㎡：属于购物场所" in html
+    assert twin.name in html
+    assert "暂无变更" in html
+
+
+def test_staff_approve_from_the_detail_page(client, tree, venues):
+    client.force_login(staff_in(tree["qinggang"], username="qg-staff"))
+    html = client.get(inspect_url(venues["qg"])).content.decode()
+    assert "批准" in html and "退回修改" in html
+    response = client.post(review_url(venues["qg"]), {"action": "approve"}, follow=True)
+    venues["qg"].refresh_from_db()
+    assert venues["qg"].status == VenueStatus.APPROVED
+    assert "已批准" in response.content.decode()
+
+
+def test_returning_needs_a_reason_and_keeps_the_state_without_one(client, tree, venues):
+    client.force_login(staff_in(tree["qinggang"]))
+    response = client.post(review_url(venues["qg"]), {"action": "return", "reason": ""}, follow=True)
+    assert "请填写原因" in response.content.decode()
+    venues["qg"].refresh_from_db()
+    assert venues["qg"].status == VenueStatus.SUBMITTED
+
+    client.post(review_url(venues["qg"]), {"action": "return", "reason": "照片不清晰"})
+    venues["qg"].refresh_from_db()
+    assert venues["qg"].status == VenueStatus.RETURNED
+    assert venues["qg"].history.get().reason == "照片不清晰"
+
+
+def test_a_double_click_approves_once(client, tree, venues):
+    client.force_login(staff_in(tree["qinggang"]))
+    client.post(review_url(venues["qg"]), {"action": "approve"})
+    response = client.post(review_url(venues["qg"]), {"action": "approve"}, follow=True)
+    assert venues["qg"].history.count() == 1
+    assert "请刷新页面" in response.content.decode()
+
+
+def test_leaders_read_but_cannot_review(client, tree, venues):
+    client.force_login(staff_in(tree["town"], role=LEADER))
+    assert len(listed(client)) == 3
+    html = client.get(inspect_url(venues["qg"])).content.decode()
+    assert 'name="action"' not in html
+    client.post(review_url(venues["qg"]), {"action": "approve"})
+    venues["qg"].refresh_from_db()
+    assert venues["qg"].status == VenueStatus.SUBMITTED
+
+
+def test_content_editors_see_no_venue_data(client, venues):
+    from home.roles import EDITORS
+
+    client.force_login(UserFactory(groups=[EDITORS]))
+    assert client.get(LIST).status_code in (302, 403)
+    assert client.get(inspect_url(venues["qg"])).status_code in (302, 403, 404)
+
+
+def test_nobody_edits_a_venue_through_a_raw_form(client, tree, venues):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    assert client.get(f"/admin/venues/venue/edit/{venues['qg'].pk}/").status_code in (302, 403)
+    assert client.get("/admin/venues/venue/create/").status_code in (302, 403)
+
+
+def test_the_list_runs_a_constant_number_of_queries(client, tree):
+    client.force_login(staff_in(tree["town"]))
+
+    def count():
+        client.get(LIST)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(LIST).status_code == 200
+        return len(queries)
+
+    for n in range(3):
+        make_venue(tree["qinggang-1"], name=f"店{n}")
+    few = count()
+    for n in range(3, 25):
+        make_venue(tree["mugen-2"], "catering", name=f"店{n}", seats=20)
+    assert count() == few

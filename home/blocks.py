@@ -98,7 +98,7 @@ class EntranceBlock(blocks.StructBlock):
     description = blocks.CharBlock(label=_("description"), max_length=120, required=False)
     page = blocks.PageChooserBlock(label=_("page"), required=False)
     url = blocks.CharBlock(
-        label=_("address"), required=False, max_length=200,
+        label=_("web address"), required=False, max_length=200,
         help_text=_("Use instead of a page for a fixed address such as /admin/."),
     )
 

@@ -38,3 +38,30 @@ def test_editor_admin_pages(browser, live_server, demo_site):
             assert axe_violations(page, WAGTAIL_ADMIN_FINDINGS) == [], path
     finally:
         context.close()
+
+
+def test_village_staff_return_a_registration(browser, live_server, demo_site):
+    from home.demo import build_demo_venues
+    from venues.models import Venue, VenueStatus
+
+    build_demo_venues()
+    venue = Venue.objects.get(name="青杠便民副食店（示例）")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
+                                  base_url=live_server.url)
+    page = context.new_page()
+    try:
+        sign_in(page, "qinggang", "Demo-village-2024")
+        page.goto("/admin/venues/venue/")
+        assert "木根" not in page.content()
+        page.get_by_role("link", name="青杠便民副食店（示例）").first.click()
+        page.wait_for_url(f"**/inspect/{venue.pk}/")
+        assert axe_violations(page, WAGTAIL_ADMIN_FINDINGS) == []
+        page.get_by_label("“退回修改”的原因").fill("请补充门头照片")
+        page.get_by_role("button", name="退回修改").click()
+        page.wait_for_url(f"**/inspect/{venue.pk}/")
+        assert "已退回修改" in page.content()
+        assert "请补充门头照片" in page.locator("table.listing").inner_text()
+        venue.refresh_from_db()
+        assert venue.status == VenueStatus.RETURNED
+    finally:
+        context.close()

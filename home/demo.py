@@ -498,6 +498,8 @@ def build_demo_site():
         ),
     ))
 
+    SiteSettings.objects.filter(site=site).update(report_page=report)
+
     home.entrances = json.dumps([
         {"type": "entrance", "value": v} for v in [
             {"audience": "owner", "title": "登记我的场所", "description": "用手机号在线登记，几分钟完成",

@@ -71,10 +71,16 @@ class SiteSettings(BaseSiteSetting):
     icp_number = models.CharField(_("ICP filing number"), max_length=60, blank=True)
     psb_number = models.CharField(_("public security filing number"), max_length=60, blank=True)
     site_code = models.CharField(_("website identifier"), max_length=40, blank=True)
+    report_page = models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("hazard report page"),
+        help_text=_("Where the public card of a venue sends people who want to report a hazard."),
+    )
 
     panels = [
         MultiFieldPanel(["organiser", "address", "phone"], heading=_("Contact")),
         MultiFieldPanel(["icp_number", "psb_number", "site_code"], heading=_("Filing")),
+        "report_page",
     ]
 
     class Meta:

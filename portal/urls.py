@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from home import views as home_views
 from home.documents import serve_document
 from notices.feeds import AtomNoticesFeed, NoticesFeed
+from venues import views as venue_views
 
 # The media folders a web server may serve directly (see docs/deployment.md).
 PUBLIC_MEDIA_FOLDERS = ["images", "original_images"]
@@ -21,6 +22,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("search/", home_views.search, name="search"),
     path("owner/", include("venues.urls")),
+    path("v/<str:code>/", venue_views.venue_card, name="venue_card"),
     path("feeds/notices/", NoticesFeed(), name="notices_rss"),
     path("feeds/notices/atom/", AtomNoticesFeed(), name="notices_atom"),
     path("sitemap.xml", sitemap, name="sitemap"),

@@ -140,7 +140,7 @@ def make_venue(area, kind="shopping", status="draft", owner=None, **fields):
     return venue
 
 
-def make_staff(*areas, kinds=(), permissions=("review_venue",), **fields):
+def make_staff(*areas, kinds=(), permissions=("access_admin", "view_venue", "review_venue"), **fields):
     from django.contrib.auth.models import Permission
 
     from venues.models import StaffProfile, VenueKind

@@ -44,3 +44,15 @@ def can_see_venue(user, venue):
 
 def is_staff_member(user):
     return user.is_authenticated and (user.is_superuser or hasattr(user, "staff_profile"))
+
+
+def area_in_scope(user, area):
+    """Whether ``area`` lies within the areas the person works in."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    profile = getattr(user, "staff_profile", None)
+    return profile is not None and any(
+        area.path.startswith(own.path) for own in profile.areas.all()
+    )

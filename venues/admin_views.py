@@ -6,7 +6,7 @@ from django.contrib.admin import SimpleListFilter
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.views import InspectView
 
-from .access import venues_for
-from .models import Area, AreaLevel, Venue
+from .access import area_in_scope, venues_for
+from .models import Area, AreaLevel, Venue, VenueStatus
+from .qr import public_card_url, qr_svg
 from .workflows import registration
 
 
@@ -122,3 +123,42 @@ class VillageFilter(SimpleListFilter):
         if area is None:
             return queryset.none()
         return queryset.filter(area__path__startswith=area.path)
+
+
+def _cards(venues):
+    """What a door card shows for each venue: nothing personal."""
+    venues = list(venues)
+    villages = Area.village_names([venue.area for venue in venues])
+    cards = []
+    for venue in venues:
+        url = public_card_url(venue)
+        cards.append({
+            "venue": venue, "village": villages[venue.area.pk], "url": url,
+            "qr": qr_svg(url, _("QR code of %(venue)s") % {"venue": venue.name}),
+        })
+    return cards
+
+
+def door_card(request, venue_id):
+    """A print-ready A5 door card for one approved venue in the person's scope."""
+    venue = get_object_or_404(
+        venues_for(request.user).filter(status=VenueStatus.APPROVED)
+        .select_related("kind", "area").prefetch_related("other_kinds"),
+        pk=venue_id,
+    )
+    return render(request, "venues/admin/door_cards.html",
+                  {"cards": _cards([venue]), "title": venue.name})
+
+
+def door_card_sheet(request, area_id):
+    """Every approved venue's card for a village or grid, one A5 page each."""
+    area = get_object_or_404(Area, pk=area_id)
+    if not area_in_scope(request.user, area):
+        raise Http404
+    venues = (
+        venues_for(request.user)
+        .filter(status=VenueStatus.APPROVED, area__path__startswith=area.path)
+        .select_related("kind", "area").prefetch_related("other_kinds").order_by("area__path", "name")
+    )
+    return render(request, "venues/admin/door_cards.html",
+                  {"cards": _cards(venues), "title": area.name, "area": area})

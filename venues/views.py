@@ -1,8 +1,9 @@
 from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .models import VenueKind
+from .models import Area, Venue, VenueKind, VenueStatus
 from .rules.classification import FactError, classify, parse_facts
 
 
@@ -23,3 +24,14 @@ def classify_view(request):
     except FactError as error:
         return _error(str(error))
     return JsonResponse(result.as_json(), json_dumps_params={"ensure_ascii": False})
+
+
+def venue_card(request, code):
+    """/v/<code>/: the public card behind a door's QR code. Approved venues only, and never
+    any personal data: name, kinds, village, registration status."""
+    venue = get_object_or_404(
+        Venue.objects.select_related("kind", "area").prefetch_related("other_kinds"),
+        public_code=code.upper(), status=VenueStatus.APPROVED,
+    )
+    village = Area.village_names([venue.area])[venue.area.pk]
+    return render(request, "venues/venue_card.html", {"venue": venue, "village": village})

@@ -7,7 +7,14 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 
 from .access import venues_for
-from .admin_views import ScopedInspectView, VenuePermissionHelper, VillageFilter, review
+from .admin_views import (
+    ScopedInspectView,
+    VenuePermissionHelper,
+    VillageFilter,
+    door_card,
+    door_card_sheet,
+    review,
+)
 from .models import Venue, VenueKind
 
 
@@ -36,6 +43,7 @@ class VenueAdmin(ModelAdmin):
     inspect_view_enabled = True
     inspect_view_class = ScopedInspectView
     inspect_template_name = "venues/admin/venue_inspect.html"
+    index_template_name = "venues/admin/venue_index.html"
     inspect_view_fields = [
         "name", "public_code", "kind", "address", "area", "licence", "credit_code",
         "no_code_reason", "floor_area", "floors", "seats", "beds", "staff_count",
@@ -52,6 +60,8 @@ class VenueAdmin(ModelAdmin):
         return (
             *super().get_admin_urls_for_registration(),
             path("venues/venue/<int:venue_id>/review/", review, name="venues_venue_review"),
+            path("venues/venue/<int:venue_id>/card/", door_card, name="venues_door_card"),
+            path("venues/area/<int:area_id>/cards/", door_card_sheet, name="venues_door_cards"),
         )
 
 

@@ -1,6 +1,8 @@
 """The admin as an editor meets it. Our own admin templates must have no axe findings;
 Wagtail's own findings are listed here by rule id, once, so a new one is noticed."""
 
+import re
+
 from tests.browser.conftest import axe_violations
 
 # Findings in Wagtail's own admin markup, not in templates of ours (seen with Wagtail 7.4):
@@ -63,5 +65,31 @@ def test_village_staff_return_a_registration(browser, live_server, demo_site):
         assert "请补充门头照片" in page.locator("table.listing").inner_text()
         venue.refresh_from_db()
         assert venue.status == VenueStatus.RETURNED
+    finally:
+        context.close()
+
+
+def test_door_card_prints_on_one_a5_page(browser, live_server, demo_site):
+    from home.demo import build_demo_venues
+    from venues.models import Venue
+
+    build_demo_venues()
+    venue = Venue.objects.get(name="青杠农家饭庄（示例）")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
+                                  base_url=live_server.url)
+    page = context.new_page()
+    try:
+        sign_in(page, "qinggang", "Demo-village-2024")
+        page.goto(f"/admin/venues/venue/inspect/{venue.pk}/")
+        page.get_by_role("link", name="打印门牌").click()
+        page.wait_for_url(f"**/venue/{venue.pk}/card/")
+        assert page.get_by_role("img", name="青杠农家饭庄（示例）的二维码").is_visible()
+        assert axe_violations(page) == []
+        pdf = page.pdf(prefer_css_page_size=True)
+        boxes = re.findall(rb"/MediaBox\s*\[0 0 ([\d.]+) ([\d.]+)\]", pdf)
+        # Exactly one page, A5 portrait: 148 × 210 mm is 420 × 595 points.
+        assert len(boxes) == 1
+        width, height = (float(n) for n in boxes[0])
+        assert (round(width), round(height)) == (420, 595)
     finally:
         context.close()

@@ -49,3 +49,19 @@ class Area(MP_Node):
         """Names from the town down, for example 双河镇 / 青杠村 / 第一网格."""
         names = [a.name for a in self.get_ancestors() if a.level >= AreaLevel.TOWN]
         return " / ".join([*names, self.name])
+
+    @classmethod
+    def village_names(cls, areas):
+        """{area pk: name of its village or community} for many areas in one query; an
+        area above village level names itself."""
+        paths = {
+            area.path[:end] for area in areas for end in range(cls.steplen, len(area.path) + 1, cls.steplen)
+        }
+        villages = dict(
+            cls.objects.filter(path__in=paths, level=AreaLevel.VILLAGE).values_list("path", "name")
+        )
+        names = {}
+        for area in areas:
+            prefixes = (area.path[:end] for end in range(cls.steplen, len(area.path) + 1, cls.steplen))
+            names[area.pk] = next((villages[p] for p in prefixes if p in villages), area.name)
+        return names

@@ -29,8 +29,9 @@ from notices.models import (
     TrainingPage,
     TrainingTopic,
 )
-from venues.models import Area, AreaLevel, StaffProfile, Venue, VenueKind, VenueStatus
+from venues.models import Area, AreaLevel, StaffProfile, Venue, VenueKind
 from venues.roles import LEADER, TOWN_OFFICE, VILLAGE_STAFF
+from venues.validators import credit_code_check_char
 from venues.workflows.registration import perform
 
 from .models import HomePage, SiteSettings, StandardPage
@@ -44,11 +45,16 @@ DEMO_ACCOUNTS = [
     ("town", "Demo-town-2024", "镇应急办（全镇）", TOWN_OFFICE, False, "双河镇"),
     ("qinggang", "Demo-village-2024", "村（社区）工作人员（青杠村）", VILLAGE_STAFF, False, "青杠村（示例）"),
     ("leader", "Demo-leader-2024", "镇领导（全镇，只读）", LEADER, False, "双河镇"),
+    # Holds the demo venues; owners sign in with their mobile once the owner site exists.
+    ("13800000001", "Demo-owner-2024", "经营者（示例，手机号 13800000001）", None, False, None),
 ]
 
 DEMO_VENUES = [
     # name, kind, village, grid index, facts, licence, status after review, reason
     ("青杠便民副食店（示例）", "shopping", "青杠村（示例）", 0, {"floor_area": 85}, "licensed", "submitted", ""),
+    ("青杠理发店（示例）", "leisure", "青杠村（示例）", 0, {"floor_area": 30}, "licensed", "draft", ""),
+    ("青杠幼儿园（示例）", "education", "青杠村（示例）", 1, {"subtype": "kindergarten", "people": 60},
+     "licensed", "resubmitted", "请补充消防设施的照片。"),
     ("青杠农家饭庄（示例）", "catering", "青杠村（示例）", 1, {"seats": 60}, "licensed", "approved", ""),
     ("青杠山居民宿（示例）", "lodging", "青杠村（示例）", 0, {"beds": 12}, "unlicensed", "returned",
      "请补充经营场所的门头照片。"),
@@ -530,7 +536,8 @@ def ensure_demo_accounts():
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User(username=username, is_staff=superuser, is_superuser=superuser,
-                        full_name=f"示例{role.split('（')[0]}")
+                        full_name=f"示例{role.split('（')[0]}",
+                        mobile=username if username.isdigit() else None)
             user.set_password(password)
             user.save()
             if group_name:
@@ -542,40 +549,48 @@ def ensure_demo_accounts():
     return rows
 
 
-def _demo_venues(reviewer, town_reviewer):
-    """Census entries across two villages, reviewed by the demo village staff member."""
+# The workflow steps that lead from a draft to each demo status.
+STEPS = {
+    "draft": [],
+    "submitted": ["submit"],
+    "approved": ["submit", "approve"],
+    "returned": ["submit", "return"],
+    "resubmitted": ["submit", "return", "resubmit"],
+    "rejected": ["submit", "reject"],
+    "closed": ["submit", "approve", "close"],
+}
+
+
+def _demo_venues(owner, reviewer, town_reviewer):
+    """Venues across three villages, each taken to its status through the workflow."""
     for number, (name, kind, village_name, grid, facts, licence, status, reason) in enumerate(
         DEMO_VENUES, start=1
     ):
         village = Area.objects.get(name=village_name)
         grids = list(village.get_children())
+        body = f"92500156MA6{number:06d}"
         venue = Venue(
             name=name, kind=VenueKind.objects.get(slug=kind), area=grids[grid],
             address=f"双河镇{village_name.replace('（示例）', '')}示例路{number}号", licence=licence,
-            credit_code="92500156MA60ABCD15" if licence == "licensed" else "",
+            credit_code=body + credit_code_check_char(body) if licence == "licensed" else "",
             no_code_reason="" if licence == "licensed" else "尚未办理营业执照（示例）",
             operator_name=f"示例经营者{number}", operator_mobile=f"1380000{number:04d}",
-            status=VenueStatus.SUBMITTED, **facts,
+            owner=owner, **facts,
         )
-        venue.classify()
+        venue.full_clean()
         venue.save()
-        if status == "submitted":
-            continue
-        actor = reviewer if village_name.startswith("青杠") else town_reviewer
-        if status == "closed":
-            venue = perform(venue, "approve", actor)
-            perform(venue, "close", actor, reason=reason)
-        else:
-            perform(venue, {"approved": "approve", "returned": "return", "rejected": "reject"}[status],
-                    actor, reason=reason)
+        staff = reviewer if village_name.startswith("青杠") else town_reviewer
+        for action in STEPS[status]:
+            actor = owner if action in ("submit", "resubmit") else staff
+            venue = perform(venue, action, actor, reason=reason if action in ("return", "reject", "close") else "")
 
 
 def build_demo_venues():
     """Demo venues, reviewed by the demo village staff member (the village's own)."""
     from django.contrib.auth import get_user_model
 
-    reviewer = get_user_model().objects.get(username="qinggang")
-    # The town-level reviewer handles villages other than 青杠村.
-    town_reviewer = get_user_model().objects.get(username="town")
+    users = get_user_model().objects
     with transaction.atomic():
-        _demo_venues(reviewer, town_reviewer)
+        # The village's own staff review 青杠村; the town office the other villages.
+        _demo_venues(users.get(username="13800000001"), users.get(username="qinggang"),
+                     users.get(username="town"))

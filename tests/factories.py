@@ -135,7 +135,6 @@ def make_venue(area, kind="shopping", status="draft", owner=None, **fields):
         operator_mobile=fields.pop("operator_mobile", "13800000000"),
         floor_area=fields.pop("floor_area", 120), owner=owner, status=status, **fields,
     )
-    venue.classify()
     venue.save()
     return venue
 

@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from wagtail_modeladmin.helpers import PermissionHelper
-from wagtail_modeladmin.views import InspectView
+from wagtail_modeladmin.views import IndexView, InspectView
 
 from .access import area_in_scope, venues_for
-from .models import Area, AreaLevel, Venue, VenueStatus
+from .models import Area, AreaLevel, Venue, VenueKind, VenueStatus
 from .qr import public_card_url, qr_svg
 from .workflows import registration
 
@@ -32,6 +32,19 @@ class VenuePermissionHelper(PermissionHelper):
 
     def user_can_delete_obj(self, user, obj):
         return False
+
+
+class ScopedIndexView(IndexView):
+    """modeladmin turns any leftover query parameter into an ORM filter, which would let a
+    guessed ?kind__venues__operator_mobile=… probe other villages' data. Only the list's own
+    filters are accepted; anything else is dropped."""
+
+    def get_filters_params(self, params=None):
+        allowed = {spec.parameter_name for spec in self.model_admin.list_filter}
+        return {
+            key: value for key, value in super().get_filters_params(params).items()
+            if key in allowed
+        }
 
 
 class ScopedInspectView(InspectView):
@@ -51,6 +64,7 @@ class ScopedInspectView(InspectView):
                 (action, ACTION_LABELS[action], registration.TRANSITIONS[action].needs_reason)
                 for action in registration.available_actions(self.request.user, venue)
             ],
+            may_reissue_code=registration.may_reissue_code(self.request.user, venue),
         )
         return context
 
@@ -96,6 +110,21 @@ def review(request, venue_id):
     return redirect("venues_venue_modeladmin_inspect", instance_pk=venue.pk)
 
 
+@require_POST
+def reissue_code(request, venue_id):
+    venue = venues_for(request.user).filter(pk=venue_id).first()
+    if venue is None:
+        raise Http404
+    try:
+        venue = registration.reissue_public_code(venue, request.user)
+    except PermissionDenied:
+        messages.error(request, _("You may not do this for this venue."))
+    else:
+        messages.success(request, _("The old door card no longer works; the new code is %(code)s. "
+                                    "Print a new door card.") % {"code": venue.public_code})
+    return redirect("venues_venue_modeladmin_inspect", instance_pk=venue.pk)
+
+
 class VillageFilter(SimpleListFilter):
     """Villages and grids, but only those within the person's own areas."""
 
@@ -119,10 +148,65 @@ class VillageFilter(SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        area = Area.objects.filter(pk=self.value()).first()
+        area = Area.objects.filter(pk=self.value()).first() if self.value().isdigit() else None
         if area is None:
             return queryset.none()
         return queryset.filter(area__path__startswith=area.path)
+
+
+class ChoiceFilter(SimpleListFilter):
+    """A filter on one field's choices; unknown values simply match nothing."""
+
+    field = ""
+
+    def lookups(self, request, model_admin):
+        return Venue._meta.get_field(self.field).choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(**{self.field: self.value()}) if self.value() else queryset
+
+
+class StatusFilter(ChoiceFilter):
+    title = gettext_lazy("status")
+    parameter_name = field = "status"
+
+
+class LicenceFilter(ChoiceFilter):
+    title = gettext_lazy("licence situation")
+    parameter_name = field = "licence"
+
+
+class KindFilter(SimpleListFilter):
+    """The kinds the person may see: a lead office only those it leads."""
+
+    title = gettext_lazy("main kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        profile = getattr(request.user, "staff_profile", None)
+        led = list(profile.kinds.all()) if profile is not None else []
+        return [(kind.slug, kind.name) for kind in (led or VenueKind.objects.all())]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        return queryset.filter(Q(kind__slug=self.value()) | Q(other_kinds__slug=self.value())).distinct()
+
+
+class OutsideNineFilter(SimpleListFilter):
+    title = gettext_lazy("outside the nine small places")
+    parameter_name = "outside"
+    VALUES = {"yes": True, "no": False}
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No")), ("unknown", _("Not yet known"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in self.VALUES:
+            return queryset.filter(outside_nine=self.VALUES[self.value()])
+        if self.value() == "unknown":
+            return queryset.filter(outside_nine__isnull=True)
+        return queryset
 
 
 def _cards(venues):

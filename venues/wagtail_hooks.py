@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
@@ -8,11 +9,17 @@ from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 
 from .access import venues_for
 from .admin_views import (
+    KindFilter,
+    LicenceFilter,
+    OutsideNineFilter,
+    ScopedIndexView,
     ScopedInspectView,
+    StatusFilter,
     VenuePermissionHelper,
     VillageFilter,
     door_card,
     door_card_sheet,
+    reissue_code,
     review,
 )
 from .models import Venue, VenueKind
@@ -37,10 +44,11 @@ class VenueAdmin(ModelAdmin):
     menu_icon = "home"
     menu_order = 200
     list_display = ["name", "kind", "area", "status", "licence", "outside_nine"]
-    list_filter = ["status", "kind", "licence", "outside_nine", VillageFilter]
+    list_filter = [StatusFilter, KindFilter, LicenceFilter, OutsideNineFilter, VillageFilter]
     search_fields = ["name"]
     list_per_page = 50
     inspect_view_enabled = True
+    index_view_class = ScopedIndexView
     inspect_view_class = ScopedInspectView
     inspect_template_name = "venues/admin/venue_inspect.html"
     index_template_name = "venues/admin/venue_index.html"
@@ -56,11 +64,18 @@ class VenueAdmin(ModelAdmin):
             "kind", "area"
         )
 
+    def inspect_view(self, request, instance_pk):
+        if not str(instance_pk).isdigit():
+            raise Http404
+        return super().inspect_view(request, instance_pk)
+
     def get_admin_urls_for_registration(self):
         return (
             *super().get_admin_urls_for_registration(),
             path("venues/venue/<int:venue_id>/review/", review, name="venues_venue_review"),
             path("venues/venue/<int:venue_id>/card/", door_card, name="venues_door_card"),
+            path("venues/venue/<int:venue_id>/reissue-code/", reissue_code,
+                 name="venues_reissue_code"),
             path("venues/area/<int:area_id>/cards/", door_card_sheet, name="venues_door_cards"),
         )
 

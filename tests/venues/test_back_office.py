@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 import pytest
 
 from tests.factories import UserFactory, make_area_tree, make_staff, make_venue
-from venues.models import VenueStatus
+from venues.models import VenueKind, VenueStatus
 from venues.roles import LEADER, VILLAGE_STAFF
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,10 @@ def test_search_finds_chinese_substrings_within_scope(client, tree, venues):
 def test_filters_work_and_offer_only_areas_in_scope(client, tree, venues):
     client.force_login(staff_in(tree["qinggang"]))
     assert listed(client, status="submitted") == {"青杠副食店"}
-    assert listed(client, outside_nine__exact="1") == {"青杠农家饭庄"}
+    assert listed(client, outside="yes") == {"青杠农家饭庄"}
+    assert listed(client, outside="no") == {"青杠副食店"}
+    assert listed(client, kind="catering") == {"青杠农家饭庄"}
+    assert listed(client, licence="licensed") == {"青杠副食店", "青杠农家饭庄"}
     assert listed(client, area=str(tree["qinggang-2"].pk)) == {"青杠农家饭庄"}
     assert listed(client, area=str(tree["mugen"].pk)) == set()
     html = client.get(LIST).content.decode()
@@ -159,3 +162,43 @@ def test_the_list_runs_a_constant_number_of_queries(client, tree):
     for n in range(3, 25):
         make_venue(tree["mugen-2"], "catering", name=f"店{n}", seats=20)
     assert count() == few
+
+
+@pytest.mark.parametrize("probe", [
+    # Each would empty the list if it were applied, so a leak would show.
+    {"kind__venues__operator_name": "不存在的人"},
+    {"owner__password__startswith": "zz"},
+    {"history__actor__password__startswith": "zz"},
+    {"operator_id_number__startswith": "9999"},
+    {"area__path__startswith": "9999"},
+])
+def test_the_list_ignores_lookups_it_does_not_offer(client, tree, venues, probe):
+    """A guessed ORM lookup in the address must not filter, so it reveals nothing."""
+    client.force_login(staff_in(tree["qinggang"]))
+    assert listed(client, **probe) == {"青杠副食店", "青杠农家饭庄"}
+
+
+@pytest.mark.parametrize("params", [
+    {"area": "abc"}, {"kind": "abc"}, {"status": "nonsense"}, {"outside": "maybe"},
+    {"licence": "<script>"}, {"p": "x"}, {"o": "zz"},
+])
+def test_bad_filter_values_never_break_the_list(client, tree, venues, params):
+    client.force_login(staff_in(tree["qinggang"]))
+    assert client.get(LIST, params).status_code in (200, 302)
+
+
+def test_a_non_numeric_id_is_not_found(client, tree, venues):
+    client.force_login(staff_in(tree["qinggang"]))
+    assert client.get("/admin/venues/venue/inspect/abc/").status_code == 404
+
+
+def test_a_lead_office_is_offered_only_its_kinds(client, tree, venues):
+    from venues.roles import LEAD_OFFICE
+
+    office = staff_in(tree["town"], role=LEAD_OFFICE)
+    office.staff_profile.kinds.set(VenueKind.objects.filter(slug="catering"))
+    client.force_login(office)
+    assert listed(client) == {"青杠农家饭庄"}
+    html = client.get(LIST).content.decode()
+    assert "餐饮场所" in html
+    assert "?kind=shopping" not in html and "购物场所" not in html

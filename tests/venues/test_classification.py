@@ -90,9 +90,10 @@ def test_education_by_type(subtype, fact, limit, offset, qualifies):
     (51, 29, True), (51, 30, True), (51, 31, False),  # a small dormitory is enough
     (200, 30, True),
     (51, None, False),  # no dormitory at all
+    (None, 20, True),  # a small dormitory decides it without the staff count
 ])
 def test_production_by_staff_or_dormitory(staff, dorm, qualifies):
-    params = {"staff": staff} if dorm is None else {"staff": staff, "dorm": dorm}
+    params = {name: value for name, value in [("staff", staff), ("dorm", dorm)] if value is not None}
     assert check("production", **params).qualifies is qualifies
 
 
@@ -109,7 +110,8 @@ def test_thresholds_are_data_the_town_edits():
     ("medical", {"beds": 10}),
     ("medical", {"subtype": "clinic"}),
     ("education", {"subtype": "school"}),
-    ("production", {"dorm": 10}),
+    ("production", {"dorm": 40}),  # a dormitory too large to decide it: staff count needed
+    ("production", {}),
 ])
 def test_missing_facts_are_reported(slug, params):
     with pytest.raises(FactError) as raised:
@@ -124,6 +126,9 @@ def test_missing_facts_are_reported(slug, params):
     ({"seats": "1.5"}, "必须是数字"),
     ({"floors": "1,x"}, "楼层"),
     ({"floors": "0"}, "楼层"),
+    ({"floor_area": "1E+999999999"}, "过大"),
+    ({"floor_area": "1E+5000"}, "过大"),
+    ({"seats": "99999999999999999999"}, "过大"),
 ])
 def test_bad_facts_are_rejected(params, message):
     with pytest.raises(FactError) as raised:

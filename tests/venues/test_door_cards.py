@@ -97,3 +97,29 @@ def test_a_sheet_prints_every_approved_venue_of_a_village(client, tree, approved
 
     assert client.get(f"/admin/venues/area/{tree['mugen'].pk}/cards/").status_code == 404
     assert client.get(f"/admin/venues/area/{tree['town'].pk}/cards/").status_code == 404
+
+
+def test_a_revoked_code_stops_working(client, home, tree, approved):
+    from venues.models import AuditEntry
+
+    old = approved.public_code
+    staff = make_staff(tree["qinggang"])
+    client.force_login(staff)
+    client.post(f"/admin/venues/venue/{approved.pk}/reissue-code/")
+    approved.refresh_from_db()
+    assert approved.public_code != old
+    client.logout()
+    assert client.get(f"/v/{old}/").status_code == 404
+    assert client.get(f"/v/{approved.public_code}/").status_code == 200
+    entry = AuditEntry.objects.get(action="venue.reissue_code")
+    assert entry.actor == staff and entry.detail == {"revoked": old}
+
+
+def test_only_reviewers_in_scope_revoke_codes(client, tree, approved):
+    old = approved.public_code
+    client.force_login(make_staff(tree["mugen"]))
+    assert client.post(f"/admin/venues/venue/{approved.pk}/reissue-code/").status_code == 404
+    client.force_login(make_staff(tree["town"], permissions=("access_admin", "view_venue")))
+    client.post(f"/admin/venues/venue/{approved.pk}/reissue-code/")
+    approved.refresh_from_db()
+    assert approved.public_code == old

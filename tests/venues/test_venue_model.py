@@ -57,3 +57,35 @@ def test_an_unlicensed_venue_states_why_and_may_record_the_operators_id(grid):
     venue = make_venue(grid, licence="unlicensed", credit_code="",
                        no_code_reason="家庭作坊，尚未办理营业执照", operator_id_number="11010519491231002X")
     venue.full_clean()
+
+
+def test_saving_a_venue_classifies_it(grid):
+    from venues.models import Venue
+
+    venue = make_venue(grid, "shopping", floor_area=100)
+    venue = Venue.objects.get(pk=venue.pk)
+    venue.floor_area = 350
+    venue.save()
+    assert Venue.objects.get(pk=venue.pk).outside_nine is True
+
+
+def test_changing_a_kinds_limit_reclassifies_its_venues(grid):
+    from venues.models import Venue, VenueKind
+
+    venue = make_venue(grid, "shopping", floor_area=280)
+    assert venue.outside_nine is False
+    kind = VenueKind.objects.get(slug="shopping")
+    kind.max_floor_area = 250
+    kind.save()
+    refreshed = Venue.objects.get(pk=venue.pk)
+    assert refreshed.outside_nine is True
+    assert "超过 250㎡" in refreshed.classification_reasons[0]
+
+
+def test_identifiers_are_stored_tidily(grid):
+    venue = make_venue(grid, credit_code="9250 0156 ma60 abcd15", operator_mobile="+86 138-0000-0000",
+                       contact_mobile="139 1234 5678")
+    venue.full_clean()
+    assert venue.credit_code == "92500156MA60ABCD15"
+    assert venue.operator_mobile == "13800000000"
+    assert venue.contact_mobile == "13912345678"

@@ -77,6 +77,10 @@ class VenueKind(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.reclassify_venues()
+
     def clean(self):
         from venues.rules.classification import REQUIRED_LIMITS
 
@@ -87,6 +91,20 @@ class VenueKind(models.Model):
         }
         if missing:
             raise ValidationError(missing)
+
+    def reclassify_venues(self, batch_size=500):
+        """Apply changed limits to every venue of this kind, in batches."""
+        venues = self.venues.select_related("kind").order_by("pk")
+        batch = []
+        for venue in venues.iterator(chunk_size=batch_size):
+            venue.kind = self
+            venue.classify()
+            batch.append(venue)
+            if len(batch) == batch_size:
+                type(venue).objects.bulk_update(batch, ["outside_nine", "classification_reasons"])
+                batch = []
+        if batch:
+            type(batch[0]).objects.bulk_update(batch, ["outside_nine", "classification_reasons"])
 
     def as_rule(self):
         """The kind as plain values for the classification rules (venues.rules)."""

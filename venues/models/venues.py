@@ -1,3 +1,4 @@
+import contextlib
 import secrets
 from decimal import Decimal
 
@@ -7,7 +8,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from venues.validators import validate_credit_code, validate_id_number, validate_mobile
+from venues.validators import (
+    normalize_credit_code,
+    normalize_id_number,
+    normalize_mobile,
+    validate_credit_code,
+    validate_id_number,
+    validate_mobile,
+)
 
 # No 0/O, 1/I/L: people copy the code from a card by eye.
 PUBLIC_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -124,6 +132,28 @@ class Venue(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # The stored classification always follows the facts and the kind's current rule.
+        self.classify()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "outside_nine", "classification_reasons"}
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        # Tidy what people type (spaces, +86, lower-case letters) before the checks, so the
+        # same code is stored the same way and duplicates are found.
+        for field, normalize in [
+            ("credit_code", normalize_credit_code), ("operator_id_number", normalize_id_number),
+            ("operator_mobile", normalize_mobile), ("contact_mobile", normalize_mobile),
+        ]:
+            value = getattr(self, field)
+            if value:
+                # A value that cannot be tidied is left for the field's own validator.
+                with contextlib.suppress(ValidationError):
+                    setattr(self, field, normalize(value))
+        super().clean_fields(exclude=exclude)
 
     def clean(self):
         super().clean()

@@ -5,7 +5,7 @@ Every limit is inclusive, because the plan's 以下 includes the number itself: 
 exactly 300 m² is a small shop, one of 300.5 m² is not."""
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -23,6 +23,8 @@ SUBTYPES = {
     KindRule.EDUCATION: EDUCATION_BOARDING | {EDUCATION_SCHOOL, EDUCATION_NURSERY},
 }
 NUMBER_FACTS = ("floor_area", "seats", "beds", "staff", "dorm", "people")
+# No small venue comes near this; larger input is a typing slip or an attack.
+MAX_FACT = 10**7
 
 # The limits each rule reads; a kind must set them all.
 REQUIRED_LIMITS = {
@@ -155,14 +157,17 @@ def _education(kind, facts):
 
 
 def _production(kind, facts):
+    # Either test is enough: few staff, or a dormitory that exists and is small. The staff
+    # count is needed only when the dormitory does not already decide it.
     people = pgettext("unit", "people")
-    staff_ok, staff_reason = _at_most(kind, "staff", _require(facts, "staff"), kind.max_staff, people)
     dorm = facts.get("dorm") or 0
     if dorm > 0:
         dorm_ok, dorm_reason = _at_most(kind, "dorm", dorm, kind.max_dorm, people)
     else:
         dorm_ok, dorm_reason = False, _("No staff dormitory")
-    # Either test is enough: few staff, or a dormitory that exists and is small.
+    if dorm_ok and facts.get("staff") is None:
+        return True, [dorm_reason]
+    staff_ok, staff_reason = _at_most(kind, "staff", _require(facts, "staff"), kind.max_staff, people)
     return staff_ok or dorm_ok, [staff_reason, dorm_reason]
 
 
@@ -212,12 +217,14 @@ def parse_facts(params):
             continue
         try:
             value = Decimal(raw) if name == "floor_area" else int(raw)
-        except (InvalidOperation, ValueError):
+        except (ArithmeticError, ValueError):
             raise FactError(_("%(fact)s must be a number.") % {"fact": FACT_LABELS[name]()}) from None
         if isinstance(value, Decimal) and not value.is_finite():
             raise FactError(_("%(fact)s must be a number.") % {"fact": FACT_LABELS[name]()})
         if value < 0:
             raise FactError(_("%(fact)s cannot be negative.") % {"fact": FACT_LABELS[name]()})
+        if value > MAX_FACT:
+            raise FactError(_("%(fact)s is too large.") % {"fact": FACT_LABELS[name]()})
         facts[name] = value
     raw_floors = (params.get("floors") or "").strip()
     if raw_floors:

@@ -1,6 +1,6 @@
 """The registration of a venue: draft → submitted → approved, or returned with reasons →
 resubmitted, or rejected with reasons; approved → closed when it stops trading → approved
-again when it reopens. Nothing else assigns Venue.status.
+again when it reopens. Nothing else assigns Venue.status (or reissues its public code).
 
 Each transition checks who may make it, locks the venue row so two people (or a double
 click) cannot both act on the same state, writes a history row and an audit entry."""
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from venues.access import can_see_venue
 from venues.models import AuditEntry, Venue, VenueStatus, VenueStatusChange
+from venues.models.venues import new_public_code
 
 S = VenueStatus
 OWNER, REVIEWER = "owner", "reviewer"
@@ -84,5 +85,28 @@ def perform(venue, action, user, reason=""):
         AuditEntry.objects.create(
             actor=user, action=f"venue.{action}", object_type="venue", object_id=str(locked.pk),
             detail={"from": from_status, "to": locked.status, "reason": reason},
+        )
+    return locked
+
+
+def may_reissue_code(user, venue):
+    return user.has_perm("venues.review_venue") and can_see_venue(user, venue)
+
+
+def reissue_public_code(venue, user):
+    """Revoke the venue's public code (a lost or misused door card) and issue a new one;
+    the old code's public card answers 404 from now on."""
+    with transaction.atomic():
+        locked = Venue.objects.select_for_update().get(pk=venue.pk)
+        if not may_reissue_code(user, locked):
+            raise PermissionDenied
+        old = locked.public_code
+        locked.public_code = new_public_code()
+        while Venue.objects.filter(public_code=locked.public_code).exists():
+            locked.public_code = new_public_code()
+        locked.save(update_fields=["public_code", "updated_at"])
+        AuditEntry.objects.create(
+            actor=user, action="venue.reissue_code", object_type="venue",
+            object_id=str(locked.pk), detail={"revoked": old},
         )
     return locked

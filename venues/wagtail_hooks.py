@@ -53,7 +53,7 @@ class VenueAdmin(ModelAdmin):
     inspect_template_name = "venues/admin/venue_inspect.html"
     index_template_name = "venues/admin/venue_index.html"
     inspect_view_fields = [
-        "name", "public_code", "kind", "address", "area", "licence", "credit_code",
+        "name", "public_code", "kind", "other_kinds", "address", "area", "licence", "credit_code",
         "no_code_reason", "floor_area", "floors", "seats", "beds", "staff_count",
         "dorm_people", "people", "status", "created_at",
     ]

@@ -223,3 +223,23 @@ def test_content_editors_cannot_change_kinds(client):
     client.force_login(UserFactory(groups=[EDITORS]))
     response = client.get(kind_edit_url(VenueKind.objects.get(slug="shopping")))
     assert response.status_code in (302, 403)
+
+
+def test_the_town_office_role_may_edit_kinds(client):
+    from django.contrib.auth.models import Group
+
+    from tests.factories import UserFactory, make_area_tree
+    from venues.models import StaffProfile
+    from venues.roles import TOWN_OFFICE, VILLAGE_STAFF
+
+    tree = make_area_tree()
+    town = UserFactory(groups=[TOWN_OFFICE])
+    StaffProfile.objects.create(user=town).areas.set([tree["town"]])
+    village = UserFactory()
+    village.groups.add(Group.objects.get(name=VILLAGE_STAFF))
+    kind = VenueKind.objects.get(slug="shopping")
+
+    client.force_login(town)
+    assert client.get(kind_edit_url(kind)).status_code == 200
+    client.force_login(village)
+    assert client.get(kind_edit_url(kind)).status_code in (302, 403)

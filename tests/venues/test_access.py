@@ -2,15 +2,10 @@
 
 import pytest
 
-from tests.factories import UserFactory, make_area_tree, make_staff, make_venue
+from tests.factories import UserFactory, make_staff, make_venue
 from venues.access import venues_for
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def tree():
-    return make_area_tree()
 
 
 @pytest.fixture

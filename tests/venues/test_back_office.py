@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 import pytest
 
-from tests.factories import UserFactory, make_area_tree, make_staff, make_venue
+from tests.factories import UserFactory, make_staff, make_venue
 from venues.models import VenueKind, VenueStatus
 from venues.roles import LEADER, VILLAGE_STAFF
 
@@ -26,11 +26,6 @@ def staff_in(area, role=VILLAGE_STAFF, **fields):
     user = make_staff(area, permissions=(), **fields)
     user.groups.add(Group.objects.get(name=role))
     return user
-
-
-@pytest.fixture
-def tree():
-    return make_area_tree()
 
 
 @pytest.fixture

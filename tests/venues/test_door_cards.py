@@ -3,15 +3,10 @@
 import pytest
 
 from home.models import SiteSettings
-from tests.factories import make_area_tree, make_staff, make_venue
+from tests.factories import make_staff, make_venue
 from venues.models import VenueStatus
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def tree():
-    return make_area_tree()
 
 
 @pytest.fixture

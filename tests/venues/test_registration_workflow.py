@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 
 import pytest
 
-from tests.factories import UserFactory, make_area_tree, make_staff, make_venue
+from tests.factories import UserFactory, make_staff, make_venue
 from venues.models import AuditEntry, VenueStatus
 from venues.workflows.registration import (
     TRANSITIONS,
@@ -16,11 +16,6 @@ from venues.workflows.registration import (
 
 pytestmark = pytest.mark.django_db
 S = VenueStatus
-
-
-@pytest.fixture
-def tree():
-    return make_area_tree()
 
 
 @pytest.fixture

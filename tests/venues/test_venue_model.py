@@ -83,8 +83,11 @@ def test_changing_a_kinds_limit_reclassifies_its_venues(grid):
 
 
 def test_identifiers_are_stored_tidily(grid):
-    venue = make_venue(grid, credit_code="9250 0156 ma60 abcd15", operator_mobile="+86 138-0000-0000",
-                       contact_mobile="139 1234 5678")
+    venue = make_venue(grid)
+    # As typed into a form, before the checks run.
+    venue.credit_code = "9250 0156 ma60 abcd15"
+    venue.operator_mobile = "+86 138-0000-0000"
+    venue.contact_mobile = "139 1234 5678"
     venue.full_clean()
     assert venue.credit_code == "92500156MA60ABCD15"
     assert venue.operator_mobile == "13800000000"

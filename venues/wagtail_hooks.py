@@ -58,6 +58,8 @@ class VenueAdmin(ModelAdmin):
         "dorm_people", "people", "status", "created_at",
     ]
     permission_helper_class = VenuePermissionHelper
+    # The history is on the detail page; modeladmin's own view would not be scoped.
+    history_view_enabled = False
 
     def get_queryset(self, request):
         return venues_for(request.user, super().get_queryset(request)).select_related(
@@ -68,6 +70,17 @@ class VenueAdmin(ModelAdmin):
         if not str(instance_pk).isdigit():
             raise Http404
         return super().inspect_view(request, instance_pk)
+
+    # Venues are created and changed through the registration and census flows only; the
+    # generic forms do not exist, so no id can be probed through them.
+    def create_view(self, request):
+        raise Http404
+
+    def edit_view(self, request, instance_pk):
+        raise Http404
+
+    def delete_view(self, request, instance_pk):
+        raise Http404
 
     def get_admin_urls_for_registration(self):
         return (

@@ -115,6 +115,6 @@ def test_only_reviewers_in_scope_revoke_codes(client, tree, approved):
     client.force_login(make_staff(tree["mugen"]))
     assert client.post(f"/admin/venues/venue/{approved.pk}/reissue-code/").status_code == 404
     client.force_login(make_staff(tree["town"], permissions=("access_admin", "view_venue")))
-    client.post(f"/admin/venues/venue/{approved.pk}/reissue-code/")
+    assert client.post(f"/admin/venues/venue/{approved.pk}/reissue-code/").status_code == 403
     approved.refresh_from_db()
     assert approved.public_code == old

@@ -1,0 +1,145 @@
+"""Every venue and owner URL, for every role and for staff of two villages, against an
+outcome declared per URL pattern. A new pattern without a declaration fails this test."""
+
+from django.contrib.auth.models import AnonymousUser, Group
+from django.urls import URLResolver, get_resolver
+
+import pytest
+
+from home.roles import EDITORS
+from tests.factories import UserFactory, make_staff, make_venue
+from venues.models import VenueStatus
+from venues.roles import GRID_WORKER, LEAD_OFFICE, LEADER, TOWN_OFFICE, VILLAGE_STAFF
+
+pytestmark = pytest.mark.django_db
+
+OK, LOGIN, NOT_FOUND, FORBIDDEN = "ok", "login", "not found", "forbidden"
+ROLES = ["anonymous", "editor", "qg_staff", "mg_staff", "qg_grid", "leader", "town",
+         "lead_catering", "superuser"]
+
+
+def everyone(outcome):
+    return dict.fromkeys(ROLES, outcome)
+
+
+def staff_view(outsiders=NOT_FOUND):
+    """Back-office pages about the 青杠村 shop: staff whose scope covers it see it; for
+    anyone else the venue does not exist."""
+    return {
+        "anonymous": LOGIN, "editor": NOT_FOUND, "qg_staff": OK, "mg_staff": outsiders,
+        "qg_grid": OK, "leader": OK, "town": OK, "lead_catering": outsiders, "superuser": OK,
+    }
+
+
+def review_action():
+    """POST actions on the 青杠村 shop: reviewers in scope act, others are refused."""
+    return {
+        "anonymous": LOGIN, "editor": NOT_FOUND, "qg_staff": OK, "mg_staff": NOT_FOUND,
+        "qg_grid": FORBIDDEN, "leader": FORBIDDEN, "town": OK, "lead_catering": NOT_FOUND,
+        "superuser": OK,
+    }
+
+
+# pattern name → (method, expected outcome per role)
+EXPECTED = {
+    # The list itself is open to every staff role (each sees only their scope, tested
+    # elsewhere); content editors have no venue rights at all.
+    "venues_venue_modeladmin_index": ("get", {**staff_view(), "editor": FORBIDDEN,
+                                              "mg_staff": OK, "lead_catering": OK}),
+    "venues_venue_modeladmin_create": ("get", {**everyone(NOT_FOUND), "anonymous": LOGIN}),
+    "venues_venue_modeladmin_edit": ("get", {**everyone(NOT_FOUND), "anonymous": LOGIN}),
+    "venues_venue_modeladmin_delete": ("get", {**everyone(NOT_FOUND), "anonymous": LOGIN}),
+    "venues_venue_modeladmin_inspect": ("get", staff_view()),
+    "venues_venue_review": ("post", review_action()),
+    "venues_door_card": ("get", staff_view()),
+    "venues_reissue_code": ("post", review_action()),
+    "venues_door_cards": ("get", {**staff_view(), "qg_grid": NOT_FOUND, "lead_catering": OK}),
+    "owner:classify": ("get", everyone(OK)),
+    "venue_card": ("get", everyone(OK)),
+}
+
+
+def our_patterns():
+    def walk(patterns, prefix="", namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern),
+                                pattern.namespace or namespace)
+            elif pattern.name:
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+    return {
+        name for name in walk(get_resolver().url_patterns)
+        if name.startswith(("venues_", "owner:")) or name == "venue_card"
+    }
+
+
+def test_every_pattern_has_a_declared_outcome():
+    assert our_patterns() == set(EXPECTED)
+
+
+@pytest.fixture
+def people(tree):
+    def member(role, *areas, kinds=()):
+        user = make_staff(*areas, kinds=kinds, permissions=())
+        user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return {
+        "anonymous": AnonymousUser(),
+        "editor": UserFactory(groups=[EDITORS]),
+        "qg_staff": member(VILLAGE_STAFF, tree["qinggang"]),
+        "mg_staff": member(VILLAGE_STAFF, tree["mugen"]),
+        "qg_grid": member(GRID_WORKER, tree["qinggang-1"]),
+        "leader": member(LEADER, tree["town"]),
+        "town": member(TOWN_OFFICE, tree["town"]),
+        "lead_catering": member(LEAD_OFFICE, tree["town"], kinds=["catering"]),
+        "superuser": UserFactory(is_superuser=True, is_staff=True),
+    }
+
+
+def url_for(name, venue, area):
+    from django.urls import reverse
+
+    kwargs = {
+        "venues_venue_modeladmin_edit": {"instance_pk": venue.pk},
+        "venues_venue_modeladmin_delete": {"instance_pk": venue.pk},
+        "venues_venue_modeladmin_inspect": {"instance_pk": venue.pk},
+        "venues_venue_review": {"venue_id": venue.pk},
+        "venues_door_card": {"venue_id": venue.pk},
+        "venues_reissue_code": {"venue_id": venue.pk},
+        "venues_door_cards": {"area_id": area.pk},
+        "venue_card": {"code": venue.public_code},
+    }.get(name, {})
+    url = reverse(name, kwargs=kwargs)
+    return url + ("?category=shopping&floor_area=100" if name == "owner:classify" else "")
+
+
+def outcome(response):
+    if response.status_code == 302:
+        location = response["Location"]
+        if "/login/" in location:
+            return LOGIN
+        # Wagtail sends someone without the permission to the dashboard; a done action
+        # goes back to the venue.
+        return FORBIDDEN if location.rstrip("/").endswith("/admin") else OK
+    return {200: OK, 403: FORBIDDEN, 404: NOT_FOUND}.get(response.status_code, response.status_code)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.parametrize("role", ROLES)
+def test_access_matrix(client, tree, people, name, role):
+    # An approved shop in 青杠村's first grid: out of scope for 木根村 and for the
+    # catering office, in scope for everyone else with venue rights.
+    venue = make_venue(tree["qinggang-1"], "shopping", status=VenueStatus.SUBMITTED
+                       if name == "venues_venue_review" else VenueStatus.APPROVED)
+    user = people[role]
+    if user.is_authenticated:
+        client.force_login(user)
+    method, expected = EXPECTED[name]
+    url = url_for(name, venue, tree["qinggang"])
+    data = {"action": "approve"} if name == "venues_venue_review" else {}
+    response = getattr(client, method)(url, data)
+    assert outcome(response) == expected[role], f"{role} {method.upper()} {url}"
+    if method == "post" and expected[role] != OK:
+        refreshed = type(venue).objects.get(pk=venue.pk)
+        assert (refreshed.status, refreshed.public_code) == (venue.status, venue.public_code)

@@ -115,6 +115,8 @@ def test_only_reviewers_in_scope_revoke_codes(client, tree, approved):
     client.force_login(make_staff(tree["mugen"]))
     assert client.post(f"/admin/venues/venue/{approved.pk}/reissue-code/").status_code == 404
     client.force_login(make_staff(tree["town"], permissions=("access_admin", "view_venue")))
-    assert client.post(f"/admin/venues/venue/{approved.pk}/reissue-code/").status_code == 403
+    refused = client.post(f"/admin/venues/venue/{approved.pk}/reissue-code/")
+    # Wagtail turns a refusal in the admin into a return to the dashboard with a message.
+    assert (refused.status_code, refused.get("Location")) in ((403, None), (302, "/admin/"))
     approved.refresh_from_db()
     assert approved.public_code == old

@@ -8,7 +8,7 @@ to a person passes through ``venues_for``.
 
 from django.db.models import Q
 
-from .models import Venue
+from .models import Area, Venue
 
 
 def venues_for(user, queryset=None):
@@ -46,13 +46,27 @@ def is_staff_member(user):
     return user.is_authenticated and (user.is_superuser or hasattr(user, "staff_profile"))
 
 
+def scope_roots(user):
+    """The areas whose subtrees the person works in (every root for a superuser)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return list(Area.get_root_nodes())
+    profile = getattr(user, "staff_profile", None)
+    return list(profile.areas.all()) if profile is not None else []
+
+
+def areas_for(user):
+    """Every area within the person's scope."""
+    roots = scope_roots(user)
+    if not roots:
+        return Area.objects.none()
+    within = Q()
+    for root in roots:
+        within |= Q(path__startswith=root.path)
+    return Area.objects.filter(within)
+
+
 def area_in_scope(user, area):
     """Whether ``area`` lies within the areas the person works in."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    profile = getattr(user, "staff_profile", None)
-    return profile is not None and any(
-        area.path.startswith(own.path) for own in profile.areas.all()
-    )
+    return any(area.path.startswith(root.path) for root in scope_roots(user))

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.views import IndexView, InspectView
 
-from .access import area_in_scope, venues_for
+from .access import area_in_scope, areas_for, venues_for
 from .models import Area, AreaLevel, Venue, VenueKind, VenueStatus
 from .qr import public_card_url, qr_svg
 from .workflows import registration
@@ -96,14 +96,15 @@ def review(request, venue_id):
     if action not in ACTION_LABELS:
         raise Http404
     try:
-        registration.perform(venue, action, request.user, reason=request.POST.get("reason", ""))
+        changed = registration.perform(venue, action, request.user,
+                                       reason=request.POST.get("reason", ""))
     except registration.ReasonRequired:
         messages.error(request, _("Please give a reason; the owner will see it."))
     except registration.InvalidTransition as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Done: %(venue)s is now “%(status)s”.") % {
-            "venue": venue.name, "status": Venue.objects.get(pk=venue.pk).get_status_display()})
+            "venue": changed.name, "status": changed.get_status_display()})
     return redirect("venues_venue_modeladmin_inspect", instance_pk=venue.pk)
 
 
@@ -126,17 +127,7 @@ class VillageFilter(SimpleListFilter):
     parameter_name = "area"
 
     def lookups(self, request, model_admin):
-        profile = getattr(request.user, "staff_profile", None)
-        if request.user.is_superuser:
-            roots = Area.objects.filter(level=AreaLevel.TOWN)
-        elif profile is not None:
-            roots = profile.areas.all()
-        else:
-            return []
-        scope = Q()
-        for root in roots:
-            scope |= Q(path__startswith=root.path)
-        areas = Area.objects.filter(scope, level__gte=AreaLevel.VILLAGE).order_by("path")
+        areas = areas_for(request.user).filter(level__gte=AreaLevel.VILLAGE).order_by("path")
         return [(str(a.pk), ("　" if a.level == AreaLevel.GRID else "") + a.name) for a in areas]
 
     def queryset(self, request, queryset):

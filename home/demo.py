@@ -29,7 +29,7 @@ from notices.models import (
     TrainingPage,
     TrainingTopic,
 )
-from venues.models import Area, AreaLevel, StaffProfile, Venue, VenueKind
+from venues.models import Area, AreaLevel, Office, StaffProfile, Venue, VenueKind
 from venues.roles import LEADER, TOWN_OFFICE, VILLAGE_STAFF
 from venues.validators import credit_code_check_char
 from venues.workflows.registration import perform
@@ -185,7 +185,7 @@ def _plan_body(kinds):
         _table(
             "九小场所判定标准及牵头单位",
             ["场所类型", "判定标准", "牵头单位"],
-            [(k.name, k.criteria, k.lead_offices) for k in kinds],
+            [(k.name, k.criteria, k.lead_office_names()) for k in kinds],
         ),
         _callout(
             "warning", "“以下”包含本数",
@@ -544,7 +544,8 @@ def ensure_demo_accounts():
                 user.groups.add(Group.objects.get(name=group_name))
             area = Area.objects.filter(name=area_name).first() if area_name else None
             if area is not None:
-                StaffProfile.objects.create(user=user, office=role).areas.set([area])
+                office = Office.objects.filter(is_town_office=True).first() if group_name == TOWN_OFFICE else None
+                StaffProfile.objects.create(user=user, office=office).areas.set([area])
         rows.append((username, password, role))
     return rows
 

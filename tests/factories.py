@@ -139,14 +139,26 @@ def make_venue(area, kind="shopping", status="draft", owner=None, **fields):
     return venue
 
 
-def make_staff(*areas, kinds=(), permissions=("access_admin", "view_venue", "review_venue"), **fields):
+def make_office(*kinds, name=None, town=False):
+    """An office leading the kinds with these slugs."""
+    from venues.models import Office, VenueKind
+
+    office = Office.objects.create(name=name or "测试办室" + "".join(kinds), is_town_office=town)
+    office.kinds.set(VenueKind.objects.filter(slug__in=kinds))
+    return office
+
+
+def make_staff(*areas, kinds=(), office=None, permissions=("access_admin", "view_venue", "review_venue"),
+               **fields):
+    """A member of staff working in ``areas``; ``kinds`` puts them in an office leading those."""
     from django.contrib.auth.models import Permission
 
-    from venues.models import StaffProfile, VenueKind
+    from venues.models import StaffProfile
 
     user = UserFactory(**fields)
-    profile = StaffProfile.objects.create(user=user, office=fields.get("username", ""))
+    if kinds and office is None:
+        office = make_office(*kinds)
+    profile = StaffProfile.objects.create(user=user, office=office)
     profile.areas.set(areas)
-    profile.kinds.set(VenueKind.objects.filter(slug__in=kinds))
     user.user_permissions.set(Permission.objects.filter(codename__in=permissions))
     return get_user_model().objects.get(pk=user.pk)  # fresh, without cached permissions

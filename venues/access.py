@@ -2,13 +2,13 @@
 to a person passes through ``venues_for``.
 
 - superusers see everything;
-- staff see the subtrees of their areas, and a lead office only the kinds it leads;
+- staff see the subtrees of their areas, and a lead office's staff only the kinds it leads;
 - owners see the venues they hold;
 - everyone else sees nothing."""
 
 from django.db.models import Q
 
-from .models import Area, Venue
+from .models import Area, Venue, VenueKind
 
 
 def venues_for(user, queryset=None):
@@ -31,11 +31,20 @@ def _staff_scope(profile, queryset):
     for path in paths:
         in_areas |= Q(area__path__startswith=path)
     queryset = queryset.filter(in_areas)
-    kind_ids = [kind.pk for kind in profile.kinds.all()]
-    if kind_ids:
-        led = Venue.objects.filter(Q(kind__in=kind_ids) | Q(other_kinds__in=kind_ids))
+    kinds = profile.kinds_led()
+    if kinds is not None:
+        led = Venue.objects.filter(Q(kind__in=kinds) | Q(other_kinds__in=kinds))
         queryset = queryset.filter(pk__in=led.values("pk"))
     return queryset
+
+
+def kinds_for(user):
+    """The kinds whose venues the person may see (a lead office only those it leads)."""
+    profile = getattr(user, "staff_profile", None)
+    kinds = profile.kinds_led() if profile is not None else None
+    if kinds is None:
+        return VenueKind.objects.all()
+    return VenueKind.objects.filter(pk__in=[kind.pk for kind in kinds])
 
 
 def can_see_venue(user, venue):

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.views import IndexView, InspectView
 
-from .access import area_in_scope, areas_for, venues_for
-from .models import Area, AreaLevel, Venue, VenueKind, VenueStatus
+from .access import area_in_scope, areas_for, kinds_for, venues_for
+from .models import Area, AreaLevel, Venue, VenueStatus
 from .qr import public_card_url, qr_svg
 from .workflows import registration
 
@@ -168,9 +168,7 @@ class KindFilter(SimpleListFilter):
     parameter_name = "kind"
 
     def lookups(self, request, model_admin):
-        profile = getattr(request.user, "staff_profile", None)
-        led = list(profile.kinds.all()) if profile is not None else []
-        return [(kind.slug, kind.name) for kind in (led or VenueKind.objects.all())]
+        return [(kind.slug, kind.name) for kind in kinds_for(request.user)]
 
     def queryset(self, request, queryset):
         if not self.value():

@@ -12,20 +12,27 @@ GRID_WORKER = "网格员"
 LEADER = "镇领导"
 
 ROLE_PERMISSIONS = {
+    # The town emergency office also runs the register itself: staff accounts (through our
+    # own staff pages, not Wagtail's user admin), the area tree, offices and kinds.
     TOWN_OFFICE: [
         ("wagtailadmin", "access_admin"), ("venues", "view_venue"), ("venues", "review_venue"),
-        ("venues", "view_venuekind"), ("venues", "change_venuekind"), ("venues", "view_area"),
-        ("venues", "add_area"), ("venues", "change_area"), ("venues", "view_staffprofile"),
-        ("venues", "add_staffprofile"), ("venues", "change_staffprofile"),
-        ("venues", "add_user"), ("venues", "change_user"),
+        ("venues", "add_venue"), ("venues", "move_venue"),
+        ("venues", "view_venuekind"), ("venues", "change_venuekind"),
+        ("venues", "view_office"), ("venues", "add_office"), ("venues", "change_office"),
+        ("venues", "view_area"), ("venues", "add_area"), ("venues", "change_area"),
+        ("venues", "delete_area"),
+        ("venues", "view_staffprofile"), ("venues", "add_staffprofile"),
+        ("venues", "change_staffprofile"),
     ],
     LEAD_OFFICE: [
         ("wagtailadmin", "access_admin"), ("venues", "view_venue"), ("venues", "review_venue"),
+        ("venues", "add_venue"),
     ],
     VILLAGE_STAFF: [
         ("wagtailadmin", "access_admin"), ("venues", "view_venue"), ("venues", "review_venue"),
+        ("venues", "add_venue"),
     ],
-    GRID_WORKER: [("wagtailadmin", "access_admin"), ("venues", "view_venue")],
+    GRID_WORKER: [("wagtailadmin", "access_admin"), ("venues", "view_venue"), ("venues", "add_venue")],
     LEADER: [("wagtailadmin", "access_admin"), ("venues", "view_venue")],
 }
 

@@ -30,7 +30,7 @@ class VenueKindViewSet(SnippetViewSet):
     model = VenueKind
     icon = "tag"
     menu_label = _("Venue kinds")
-    list_display = ["name", "rule", "lead_offices"]
+    list_display = ["name", "rule", "lead_office_names"]
     ordering = ["sort_order"]
 
 

@@ -52,6 +52,26 @@ def test_further_kinds_count_for_a_lead_office(tree, venues):
     assert names(office) == {venues["qg-food"].pk, venues["qg-village"].pk}
 
 
+def test_the_seeded_offices_lead_the_plans_kinds(tree, venues):
+    from venues.models import Office
+
+    trade = make_staff(tree["town"], office=Office.objects.get(name="经发办"))
+    assert names(trade) == {venues[k].pk for k in ("qg-shop", "qg-food", "qg-village", "mg-shop")}
+    health = make_staff(tree["town"], office=Office.objects.get(name="社事办"))
+    assert names(health) == set()
+    # The town emergency office sees every kind, not only those it leads.
+    emergency = make_staff(tree["qinggang"], office=Office.objects.get(name="应急办"))
+    assert names(emergency) == {venues[k].pk for k in ("qg-shop", "qg-food", "qg-village")}
+
+
+def test_kinds_no_office_leads_fall_to_the_town_emergency_office(db):
+    from venues.models import VenueKind
+
+    assert VenueKind.objects.get(slug="leisure").lead_office_names() == "应急办"
+    assert VenueKind.objects.get(slug="hazardous").lead_office_names() == "应急办、综合行政执法"
+    assert VenueKind.objects.get(slug="shopping").lead_office_names() == "经发办、食药监办"
+
+
 def test_staff_of_several_areas_see_each(tree, venues):
     staff = make_staff(tree["qinggang-2"], tree["mugen"])
     assert names(staff) == {venues["qg-food"].pk, venues["mg-shop"].pk}

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 import pytest
 
 from tests.factories import UserFactory, make_staff, make_venue
-from venues.models import VenueKind, VenueStatus
+from venues.models import VenueStatus
 from venues.roles import LEADER, VILLAGE_STAFF
 
 pytestmark = pytest.mark.django_db
@@ -191,8 +191,7 @@ def test_a_non_numeric_id_is_not_found(client, tree, venues):
 def test_a_lead_office_is_offered_only_its_kinds(client, tree, venues):
     from venues.roles import LEAD_OFFICE
 
-    office = staff_in(tree["town"], role=LEAD_OFFICE)
-    office.staff_profile.kinds.set(VenueKind.objects.filter(slug="catering"))
+    office = staff_in(tree["town"], role=LEAD_OFFICE, kinds=["catering"])
     client.force_login(office)
     assert listed(client) == {"青杠农家饭庄"}
     html = client.get(LIST).content.decode()

@@ -4,10 +4,10 @@ from .areas import Area, AreaLevel
 from .audit import AuditEntry
 from .kinds import KindRule, VenueKind
 from .people import User
-from .staff import StaffProfile
+from .staff import Office, StaffProfile
 from .venues import LicenceSituation, Venue, VenueStatus, VenueStatusChange
 
 __all__ = [
-    "Area", "AreaLevel", "AuditEntry", "KindRule", "LicenceSituation", "StaffProfile", "User",
+    "Area", "AreaLevel", "AuditEntry", "KindRule", "LicenceSituation", "Office", "StaffProfile", "User",
     "Venue", "VenueKind", "VenueStatus", "VenueStatusChange",
 ]

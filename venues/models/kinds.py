@@ -28,10 +28,6 @@ class VenueKind(models.Model):
         _("criteria"), blank=True,
         help_text=_("Which venues of this kind count as small places, in plain words."),
     )
-    lead_offices = models.CharField(
-        _("lead offices"), max_length=200, blank=True,
-        help_text=_("The offices that lead supervision of this kind."),
-    )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     rule = models.CharField(
@@ -60,7 +56,7 @@ class VenueKind(models.Model):
     )
 
     panels = [
-        MultiFieldPanel(["name", "slug", "criteria", "lead_offices", "sort_order"],
+        MultiFieldPanel(["name", "slug", "criteria", "sort_order"],
                         heading=_("Kind")),
         MultiFieldPanel(
             ["rule", "max_floor_area", "max_seats", "max_beds", "max_floor", "max_people",
@@ -105,6 +101,13 @@ class VenueKind(models.Model):
                 batch = []
         if batch:
             type(batch[0]).objects.bulk_update(batch, ["outside_nine", "classification_reasons"])
+
+    def lead_office_names(self):
+        """The offices that lead this kind; the town emergency office where none does."""
+        from venues.models import Office
+
+        offices = list(self.lead_offices.all()) or list(Office.objects.filter(is_town_office=True))
+        return "、".join(office.name for office in offices)
 
     def as_rule(self):
         """The kind as plain values for the classification rules (venues.rules)."""

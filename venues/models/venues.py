@@ -128,7 +128,10 @@ class Venue(models.Model):
         ordering = ["-updated_at", "-pk"]
         verbose_name = _("venue")
         verbose_name_plural = _("venues")
-        permissions = [("review_venue", _("Can review venue registrations"))]
+        permissions = [
+            ("review_venue", _("Can review venue registrations")),
+            ("move_venue", _("Can move venues between villages and grids")),
+        ]
 
     def __str__(self):
         return self.name

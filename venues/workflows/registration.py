@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from venues.access import can_see_venue
+from venues.access import area_in_scope, can_see_venue
 from venues.models import AuditEntry, Venue, VenueStatus, VenueStatusChange
 from venues.models.venues import new_public_code
 
@@ -87,6 +87,45 @@ def perform(venue, action, user, reason=""):
             detail={"from": from_status, "to": locked.status, "reason": reason},
         )
     return locked
+
+
+# Where staff record a venue themselves (代为登记), the reason its history shows.
+RECORD_SOURCES = {
+    "census": _("Recorded by staff (census entry)."),
+    "import": _("Imported from a census spreadsheet."),
+}
+
+
+def may_record(user, area):
+    """Whether ``user`` may record venues in ``area`` themselves."""
+    return user.has_perm("venues.add_venue") and area_in_scope(user, area)
+
+
+def record(venue, user, source="census"):
+    """Save a new venue recorded by staff: approved at once when they may review it,
+    otherwise submitted for the reviewers of its area. ``venue`` is validated and unsaved.
+    Raises PermissionDenied (and saves nothing) when it lies outside their scope."""
+    if venue.pk is not None:
+        raise ValueError("record() saves new venues only")
+    if not may_record(user, venue.area):
+        raise PermissionDenied
+    with transaction.atomic():
+        venue.status = S.DRAFT
+        venue.save()
+        if not can_see_venue(user, venue):  # a lead office recording a kind it does not lead
+            raise PermissionDenied
+        target = S.APPROVED if user.has_perm("venues.review_venue") else S.SUBMITTED
+        venue.status = target
+        venue.save(update_fields=["status", "updated_at"])
+        VenueStatusChange.objects.create(
+            venue=venue, actor=user, from_status=S.DRAFT, to_status=target,
+            reason=str(RECORD_SOURCES[source]),
+        )
+        AuditEntry.objects.create(
+            actor=user, action=f"venue.record.{source}", object_type="venue",
+            object_id=str(venue.pk), detail={"to": target},
+        )
+    return venue
 
 
 def may_reissue_code(user, venue):

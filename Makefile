@@ -13,8 +13,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-## Create the virtualenv, migrate, load the demo site once, then serve it.
+## Create the virtualenv, migrate, load the demo site once, then serve it with the
+## background worker that sends messages (stopped with the server).
 run: setup
+	@$(PY) manage.py db_worker --backend background & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 setup: $(STAMP)
@@ -34,4 +37,4 @@ messages: $(STAMP)
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm media
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm media private_media

@@ -1,0 +1,27 @@
+"""Background tasks, on the "background" task backend (the database queue; inline in tests)."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from django_tasks import task
+
+from . import sms
+from .models import Message, SmsStatus
+
+
+@task(backend="background")
+def send_message_sms(message_id):
+    """Send a message's text message once; a rerun after success sends nothing."""
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update().select_related("recipient").filter(pk=message_id).first()
+        )
+        if message is None or message.sms_status != SmsStatus.QUEUED:
+            return
+        try:
+            sms.send_sms(message.recipient.mobile, message.sms_template, message.sms_params)
+        except sms.SmsError as error:
+            message.sms_status, message.sms_error = SmsStatus.FAILED, str(error)[:200]
+        else:
+            message.sms_status, message.sms_sent_at = SmsStatus.SENT, timezone.now()
+        message.save(update_fields=["sms_status", "sms_error", "sms_sent_at"])

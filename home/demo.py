@@ -30,7 +30,7 @@ from notices.models import (
     TrainingTopic,
 )
 from venues.models import Area, AreaLevel, Office, StaffProfile, Venue, VenueKind
-from venues.roles import LEADER, TOWN_OFFICE, VILLAGE_STAFF
+from venues.roles import GRID_WORKER, LEAD_OFFICE, LEADER, TOWN_OFFICE, VILLAGE_STAFF
 from venues.validators import credit_code_check_char
 from venues.workflows.registration import perform
 
@@ -44,6 +44,8 @@ DEMO_ACCOUNTS = [
     ("approver", "Demo-approver-2024", "内容审核（批准后发布）", APPROVERS, False, None),
     ("town", "Demo-town-2024", "镇应急办（全镇）", TOWN_OFFICE, False, "双河镇"),
     ("qinggang", "Demo-village-2024", "村（社区）工作人员（青杠村）", VILLAGE_STAFF, False, "青杠村（示例）"),
+    ("grid", "Demo-grid-2024", "网格员（青杠村第一网格）", GRID_WORKER, False, "青杠村（示例）/第一网格（示例）"),
+    ("food", "Demo-office-2024", "牵头办室（食药监办：全镇购物、餐饮场所）", LEAD_OFFICE, False, "双河镇"),
     ("leader", "Demo-leader-2024", "镇领导（全镇，只读）", LEADER, False, "双河镇"),
     # Holds the demo venues; owners sign in with their mobile once the owner site exists.
     ("13800000001", "Demo-owner-2024", "经营者（示例，手机号 13800000001）", None, False, None),
@@ -528,6 +530,19 @@ def build_demo_site():
             "villages": villages}
 
 
+# The office of each demo staff role that belongs to one.
+DEMO_OFFICES = {TOWN_OFFICE: "应急办", LEAD_OFFICE: "食药监办"}
+
+
+def _area_by_path(path):
+    """An area named by its names from the village down, for example 青杠村/第一网格."""
+    area = None
+    for name in path.split("/"):
+        children = Area.objects.filter(name=name) if area is None else area.get_children().filter(name=name)
+        area = children.first()
+    return area
+
+
 def ensure_demo_accounts():
     """Create the demo accounts that are missing; returns every demo account's credentials."""
     User = get_user_model()
@@ -542,9 +557,10 @@ def ensure_demo_accounts():
             user.save()
             if group_name:
                 user.groups.add(Group.objects.get(name=group_name))
-            area = Area.objects.filter(name=area_name).first() if area_name else None
+            area = _area_by_path(area_name) if area_name else None
             if area is not None:
-                office = Office.objects.filter(is_town_office=True).first() if group_name == TOWN_OFFICE else None
+                office_name = DEMO_OFFICES.get(group_name)
+                office = Office.objects.get(name=office_name) if office_name else None
                 StaffProfile.objects.create(user=user, office=office).areas.set([area])
         rows.append((username, password, role))
     return rows

@@ -47,3 +47,19 @@ def notice_index(home):
 @pytest.fixture
 def training_index(home):
     return add_page(home, TrainingIndexPage(title="培训资料", slug="training", show_in_menus=True))
+
+
+@pytest.fixture(autouse=True)
+def sms_outbox():
+    """Text messages sent during a test (venues.sms.LocmemBackend), empty at its start."""
+    from venues import sms
+
+    sms.outbox.clear()
+    return sms.outbox
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Each test's private files (venue photos) in a directory of its own."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    return settings.PRIVATE_MEDIA_ROOT

@@ -79,3 +79,19 @@ def areas_for(user):
 def area_in_scope(user, area):
     """Whether ``area`` lies within the areas the person works in."""
     return any(area.path.startswith(root.path) for root in scope_roots(user))
+
+
+def staff_for(manager):
+    """The staff accounts a manager may see and change: those working only within the
+    manager's own areas (never a superuser). A superuser sees every staff account."""
+    from django.contrib.auth import get_user_model
+
+    staff = get_user_model().objects.filter(staff_profile__isnull=False)
+    if not manager.is_authenticated or not manager.is_active:
+        return staff.none()
+    if manager.is_superuser:
+        return staff
+    if not scope_roots(manager):
+        return staff.none()
+    outside = Area.objects.exclude(pk__in=areas_for(manager).values("pk"))
+    return staff.filter(is_superuser=False).exclude(staff_profile__areas__in=outside)

@@ -14,9 +14,11 @@ from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.views import IndexView, InspectView
 
 from .access import area_in_scope, areas_for, kinds_for, venues_for
-from .models import Area, AreaLevel, Venue, VenueStatus
+from .forms import PhotoForm
+from .models import Area, AreaLevel, AuditEntry, Venue, VenueStatus
+from .photos import may_add_photo
 from .qr import public_card_url, qr_svg
-from .workflows import registration
+from .workflows import claims, registration
 
 
 class VenuePermissionHelper(PermissionHelper):
@@ -64,6 +66,12 @@ class ScopedInspectView(InspectView):
                 for action in registration.available_actions(self.request.user, venue)
             ],
             may_reissue_code=registration.may_reissue_code(self.request.user, venue),
+            may_move=registration.may_move(self.request.user, venue),
+            may_issue_claim_code=claims.may_issue(self.request.user, venue),
+            photos=venue.photos.all(),
+            photo_form=PhotoForm() if may_add_photo(self.request.user, venue) else None,
+            moves=AuditEntry.objects.filter(object_type="venue", object_id=str(venue.pk),
+                                            action="venue.move").select_related("actor"),
         )
         return context
 

@@ -11,6 +11,8 @@ VILLAGE_STAFF = "村（社区）工作人员"
 GRID_WORKER = "网格员"
 LEADER = "镇领导"
 
+STAFF_ROLES = [TOWN_OFFICE, LEAD_OFFICE, VILLAGE_STAFF, GRID_WORKER, LEADER]
+
 ROLE_PERMISSIONS = {
     # The town emergency office also runs the register itself: staff accounts (through our
     # own staff pages, not Wagtail's user admin), the area tree, offices and kinds.

@@ -1,9 +1,10 @@
-from django.http import JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .models import Area, Venue, VenueKind, VenueStatus
+from .access import venues_for
+from .models import Area, Venue, VenueKind, VenuePhoto, VenueStatus
 from .rules.classification import FactError, classify, parse_facts
 
 
@@ -35,3 +36,11 @@ def venue_card(request, code):
     )
     village = Area.village_names([venue.area])[venue.area.pk]
     return render(request, "venues/venue_card.html", {"venue": venue, "village": village})
+
+
+def venue_photo(request, photo_id):
+    """A venue's photo, for those who may see the venue (its owner, staff in scope)."""
+    photo = get_object_or_404(VenuePhoto.objects.filter(venue__in=venues_for(request.user)), pk=photo_id)
+    response = FileResponse(photo.file.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response

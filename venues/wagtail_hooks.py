@@ -1,18 +1,23 @@
 from django.http import Http404
-from django.urls import path
+from django.templatetags.static import static
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 
+from . import staff_views
 from .access import venues_for
 from .admin_views import (
     KindFilter,
     LicenceFilter,
     OutsideNineFilter,
-    ScopedIndexView,
     ScopedInspectView,
     StatusFilter,
     VenuePermissionHelper,
@@ -22,7 +27,10 @@ from .admin_views import (
     reissue_code,
     review,
 )
-from .models import Venue, VenueKind
+from .export import LIST_EXPORT, VenueIndexView
+from .import_views import import_urls
+from .models import Office, Venue, VenueKind
+from .todo import TodoPanel, todo_items
 
 
 # The nine kinds, their lead offices and thresholds, edited by the town.
@@ -48,7 +56,9 @@ class VenueAdmin(ModelAdmin):
     search_fields = ["name"]
     list_per_page = 50
     inspect_view_enabled = True
-    index_view_class = ScopedIndexView
+    index_view_class = VenueIndexView
+    # ?export=xlsx or csv: the list as shown, personal numbers masked (venues.export).
+    list_export = LIST_EXPORT
     inspect_view_class = ScopedInspectView
     inspect_template_name = "venues/admin/venue_inspect.html"
     index_template_name = "venues/admin/venue_index.html"
@@ -90,7 +100,71 @@ class VenueAdmin(ModelAdmin):
             path("venues/venue/<int:venue_id>/reissue-code/", reissue_code,
                  name="venues_reissue_code"),
             path("venues/area/<int:area_id>/cards/", door_card_sheet, name="venues_door_cards"),
+            # The census spreadsheet import (venues.import_views).
+            *import_urls(),
         )
 
 
 modeladmin_register(VenueAdmin)
+
+
+# The town office's own pages: offices, staff accounts, the area tree, moving venues.
+class OfficeViewSet(SnippetViewSet):
+    model = Office
+    icon = "group"
+    menu_label = _("Offices")
+    list_display = ["name", "is_town_office"]
+
+
+register_snippet(OfficeViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_staff_urls():
+    return [
+        path("venues/staff/", staff_views.staff_index, name="venues_staff_index"),
+        path("venues/staff/add/", staff_views.staff_add, name="venues_staff_add"),
+        path("venues/staff/<int:user_id>/", staff_views.staff_edit, name="venues_staff_edit"),
+        path("venues/staff/<int:user_id>/password/", staff_views.staff_password,
+             name="venues_staff_password"),
+        path("venues/areas/", staff_views.area_index, name="venues_area_index"),
+        path("venues/areas/<int:parent_id>/add/", staff_views.area_add, name="venues_area_add"),
+        path("venues/areas/<int:area_id>/", staff_views.area_edit, name="venues_area_edit"),
+        path("venues/areas/<int:area_id>/delete/", staff_views.area_delete, name="venues_area_delete"),
+        path("venues/venue/<int:venue_id>/move/", staff_views.venue_move, name="venues_venue_move"),
+        path("venues/census/", staff_views.census_add, name="venues_census_add"),
+        path("venues/venue/<int:venue_id>/photos/", staff_views.photo_add, name="venues_photo_add"),
+        path("venues/venue/<int:venue_id>/claim-code/", staff_views.claim_code, name="venues_claim_code"),
+    ]
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, permission, **kwargs):
+        self.permission = permission
+        super().__init__(*args, **kwargs)
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
+
+
+@hooks.register("register_admin_menu_item")
+def staff_menu_item():
+    return PermissionMenuItem(_("Staff accounts"), reverse("venues_staff_index"), icon_name="group",
+                              order=210, permission="venues.view_staffprofile")
+
+
+@hooks.register("register_admin_menu_item")
+def area_menu_item():
+    return PermissionMenuItem(pgettext_lazy("area tree", "Areas"), reverse("venues_area_index"),
+                              icon_name="site", order=220, permission="venues.view_area")
+
+
+@hooks.register("construct_homepage_panels")
+def add_todo_panel(request, panels):
+    if todo_items(request.user):
+        panels.insert(0, TodoPanel(request.user))
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     # Third party
+    "django_tasks",
+    "django_tasks_db",
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
@@ -132,8 +134,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
+# Owners' photos (storefronts, licences) are personal data: stored outside MEDIA_ROOT, which
+# the web server may publish, and served only by views that check who may see them.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media"))
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "venues.storage.PrivateStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -148,6 +155,22 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 LOGIN_URL = "/admin/login/"
+
+# Background tasks. Wagtail's own tasks (the reference index, which decides whether a
+# document may be downloaded) stay immediate, so a published attachment works at once.
+# Ours (messages, SMS) go through the database queue: `make run` starts its worker,
+# `manage.py db_worker --backend background`; production runs it as a service.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}
+
+# Text messages to owners. Chinese providers send only templates approved beforehand,
+# each with an id and named parameters: SMS_TEMPLATE_IDS maps our template names
+# (venues.sms.TEMPLATES) to the provider's ids. The console backend prints them.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "venues.sms.ConsoleBackend")
+SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "双河镇九小场所")
+SMS_TEMPLATE_IDS = {}
 
 # Wagtail
 WAGTAIL_SITE_NAME = _("Nine Small Places Safety")

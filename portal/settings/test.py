@@ -8,6 +8,7 @@ SECRET_KEY = "test-only-key"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="jiuxiao-test-media-"))
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="jiuxiao-test-private-"))
 # Static files come straight from the finders; no collectstatic outside production.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
@@ -16,3 +17,9 @@ STORAGES["staticfiles"] = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LOGGING["root"]["level"] = "WARNING"
+# Background tasks run inline; text messages are kept in venues.sms.outbox.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
+SMS_BACKEND = "venues.sms.LocmemBackend"

@@ -2,13 +2,15 @@
 outcome declared per URL pattern. A new pattern without a declaration fails this test."""
 
 from django.contrib.auth.models import AnonymousUser, Group
+from django.core.files.base import ContentFile
 from django.urls import URLResolver, get_resolver
 
 import pytest
 
 from home.roles import EDITORS
 from tests.factories import UserFactory, make_staff, make_venue
-from venues.models import VenueStatus
+from venues.census_import import FIELDS, example_row
+from venues.models import Area, AreaLevel, ImportBatch, ImportStatus, VenuePhoto, VenueStatus
 from venues.roles import GRID_WORKER, LEAD_OFFICE, LEADER, TOWN_OFFICE, VILLAGE_STAFF
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +42,11 @@ def review_action():
     }
 
 
+def town_office_only():
+    """Pages of the town office (and superusers); other staff are refused."""
+    return {**everyone(FORBIDDEN), "anonymous": LOGIN, "town": OK, "superuser": OK}
+
+
 # pattern name → (method, expected outcome per role)
 EXPECTED = {
     # The list itself is open to every staff role (each sees only their scope, tested
@@ -54,6 +61,35 @@ EXPECTED = {
     "venues_door_card": ("get", staff_view()),
     "venues_reissue_code": ("post", review_action()),
     "venues_door_cards": ("get", {**staff_view(), "qg_grid": NOT_FOUND, "lead_catering": OK}),
+    # The town office's own pages: staff accounts and the area tree.
+    "venues_staff_index": ("get", town_office_only()),
+    "venues_staff_add": ("get", town_office_only()),
+    "venues_staff_edit": ("get", town_office_only()),
+    "venues_staff_password": ("get", town_office_only()),
+    "venues_area_index": ("get", town_office_only()),
+    "venues_area_add": ("get", town_office_only()),
+    "venues_area_edit": ("get", town_office_only()),
+    "venues_area_delete": ("post", town_office_only()),
+    "venues_venue_move": ("get", {**staff_view(), "qg_staff": FORBIDDEN, "qg_grid": FORBIDDEN,
+                                  "leader": FORBIDDEN}),
+    # Census entry: every role that records venues; a leader only reads.
+    "venues_census_add": ("get", {**everyone(OK), "anonymous": LOGIN, "editor": FORBIDDEN,
+                                  "leader": FORBIDDEN}),
+    "venues_claim_code": ("post", {**staff_view(), "leader": FORBIDDEN}),
+    # Census import: staff who record venues; a leader only reads. An import belongs to
+    # whoever uploaded it (here the town office): for other staff it does not exist.
+    "venues_import": ("get", {**everyone(OK), "anonymous": LOGIN, "editor": FORBIDDEN,
+                              "leader": FORBIDDEN}),
+    "venues_import_template": ("get", {**everyone(OK), "anonymous": LOGIN, "editor": FORBIDDEN,
+                                       "leader": FORBIDDEN}),
+    **{name: (method, {**everyone(NOT_FOUND), "anonymous": LOGIN, "editor": FORBIDDEN,
+                       "leader": FORBIDDEN, "town": OK, "superuser": OK})
+       for name, method in [("venues_import_mapping", "get"), ("venues_import_preview", "get"),
+                            ("venues_import_result", "get"), ("venues_import_rejected", "get"),
+                            ("venues_import_run", "post")]},
+    "venues_photo_add": ("post", {**staff_view(), "leader": FORBIDDEN}),
+    # A venue's photo: those who see the venue; for anyone else it does not exist.
+    "owner:photo": ("get", {**staff_view(), "anonymous": NOT_FOUND}),
     "owner:classify": ("get", everyone(OK)),
     "venue_card": ("get", everyone(OK)),
 }
@@ -97,7 +133,7 @@ def people(tree):
     }
 
 
-def url_for(name, venue, area):
+def url_for(name, venue, area, colleague=None, empty_grid=None, photo=None, batch=None):
     from django.urls import reverse
 
     kwargs = {
@@ -109,6 +145,17 @@ def url_for(name, venue, area):
         "venues_reissue_code": {"venue_id": venue.pk},
         "venues_door_cards": {"area_id": area.pk},
         "venue_card": {"code": venue.public_code},
+        "venues_staff_edit": {"user_id": colleague.pk},
+        "venues_staff_password": {"user_id": colleague.pk},
+        "venues_area_add": {"parent_id": area.pk},
+        "venues_area_edit": {"area_id": empty_grid.pk},
+        "venues_area_delete": {"area_id": empty_grid.pk},
+        "venues_venue_move": {"venue_id": venue.pk},
+        "venues_claim_code": {"venue_id": venue.pk},
+        "venues_photo_add": {"venue_id": venue.pk},
+        "owner:photo": {"photo_id": photo.pk if photo else 0},
+        **dict.fromkeys(["venues_import_mapping", "venues_import_preview", "venues_import_result",
+                         "venues_import_rejected", "venues_import_run"], {"batch_id": batch.pk}),
     }.get(name, {})
     url = reverse(name, kwargs=kwargs)
     return url + ("?category=shopping&floor_area=100" if name == "owner:classify" else "")
@@ -136,10 +183,23 @@ def test_access_matrix(client, tree, people, name, role):
     if user.is_authenticated:
         client.force_login(user)
     method, expected = EXPECTED[name]
-    url = url_for(name, venue, tree["qinggang"])
+    # A grid worker's account and an empty grid of 青杠村, for the town office's pages.
+    empty_grid = Area.objects.get(pk=tree["qinggang"].pk).add_child(name="青杠村第3网格",
+                                                                    level=AreaLevel.GRID)
+    # A census import of one good row, uploaded by the town office.
+    batch = ImportBatch.objects.create(
+        created_by=people["town"], file_name="census.xlsx", headers=[f.heading for f in FIELDS],
+        rows=[{"row": 2, "cells": example_row(people["town"])}],
+        mapping={f.key: index for index, f in enumerate(FIELDS)},
+    )
+    photo = VenuePhoto.objects.create(venue=venue, kind="storefront", file=ContentFile(b"jpeg", "p.jpg"),
+                                      width=1, height=1, uploaded_by=people["superuser"])
+    url = url_for(name, venue, tree["qinggang"], colleague=people["qg_grid"], empty_grid=empty_grid,
+                  photo=photo, batch=batch)
     data = {"action": "approve"} if name == "venues_venue_review" else {}
     response = getattr(client, method)(url, data)
     assert outcome(response) == expected[role], f"{role} {method.upper()} {url}"
     if method == "post" and expected[role] != OK:
         refreshed = type(venue).objects.get(pk=venue.pk)
         assert (refreshed.status, refreshed.public_code) == (venue.status, venue.public_code)
+        assert ImportBatch.objects.get(pk=batch.pk).status == ImportStatus.UPLOADED

@@ -2,13 +2,16 @@
 
 from .areas import Area, AreaLevel
 from .audit import AuditEntry
+from .claims import ClaimCode
 from .imports import ImportBatch, ImportStatus
 from .kinds import KindRule, VenueKind
+from .messages import Message, SmsStatus
 from .people import User
 from .staff import Office, StaffProfile
-from .venues import LicenceSituation, Venue, VenueStatus, VenueStatusChange
+from .venues import LicenceSituation, PhotoKind, Venue, VenuePhoto, VenueStatus, VenueStatusChange
 
 __all__ = [
-    "Area", "AreaLevel", "AuditEntry", "ImportBatch", "ImportStatus", "KindRule", "LicenceSituation", "Office", "StaffProfile", "User",
-    "Venue", "VenueKind", "VenueStatus", "VenueStatusChange",
+    "Area", "AreaLevel", "AuditEntry", "ClaimCode", "ImportBatch", "ImportStatus", "KindRule",
+    "LicenceSituation", "Message", "Office", "PhotoKind", "SmsStatus", "StaffProfile", "User", "Venue",
+    "VenueKind", "VenuePhoto", "VenueStatus", "VenueStatusChange",
 ]

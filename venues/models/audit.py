@@ -7,6 +7,8 @@ class AuditEntry(models.Model):
     """Who did what to which record, and when. Written by the workflow modules; never edited.
     The security issue extends it (viewing personal data, sign-ins)."""
 
+    wagtail_reference_index_ignore = True
+
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,

@@ -14,6 +14,8 @@ class ImportBatch(models.Model):
     is kept), the column mapping chosen, and what the import did. Once imported, it is
     never imported again (a second upload of the same sheet finds its rows as duplicates)."""
 
+    wagtail_reference_index_ignore = True
+
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"),
     )

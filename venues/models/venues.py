@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -45,6 +46,10 @@ class LicenceSituation(models.TextChoices):
 class Venue(models.Model):
     """A small venue, licensed or not, recorded once. Its status changes only through
     venues.workflows.registration."""
+
+    # Register records are not content: Wagtail's reference index (which tracks where
+    # pages, images and snippets are used) need not follow them, and writes stay fast.
+    wagtail_reference_index_ignore = True
 
     name = models.CharField(_("venue name"), max_length=100)
     kind = models.ForeignKey(
@@ -121,6 +126,9 @@ class Venue(models.Model):
         _("status"), max_length=20, choices=VenueStatus.choices, default=VenueStatus.DRAFT,
         editable=False, db_index=True,
     )
+    # Made when a form is first shown and sent with it, so a double click or a resent form
+    # finds the venue it already created instead of creating a second one.
+    submission_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -207,6 +215,8 @@ class Venue(models.Model):
 class VenueStatusChange(models.Model):
     """One row per status change: who, when, from, to, why."""
 
+    wagtail_reference_index_ignore = True
+
     venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="history")
     at = models.DateTimeField(_("time"), auto_now_add=True)
     actor = models.ForeignKey(
@@ -228,3 +238,41 @@ class VenueStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.venue}: {self.from_status} → {self.to_status}"
+
+
+def private_storage():
+    return storages["private"]
+
+
+def photo_path(photo, filename):
+    return f"venues/{photo.venue_id}/{filename}"
+
+
+class PhotoKind(models.TextChoices):
+    STOREFRONT = "storefront", _("storefront")
+    LICENCE = "licence", _("business licence")
+    OTHER = "other", pgettext_lazy("photo", "other")
+
+
+class VenuePhoto(models.Model):
+    """A photo of a venue, re-encoded by venues.photos and kept in private storage."""
+
+    wagtail_reference_index_ignore = True
+
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="photos")
+    kind = models.CharField(_("what it shows"), max_length=20, choices=PhotoKind.choices)
+    file = models.FileField(storage=private_storage, upload_to=photo_path, max_length=200)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "uploaded_at", "pk"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self):
+        return f"{self.venue}: {self.get_kind_display()}"

@@ -207,6 +207,12 @@ SUBTYPE_LABELS = {
 }
 
 
+
+def subtype_choices():
+    """(value, label) for every type of medical and education venue, for forms."""
+    return [(value, label()) for value, label in SUBTYPE_LABELS.items()]
+
+
 def parse_facts(params):
     """Facts from text (a query string or a form): numbers must be numbers and not negative,
     floors a comma-separated list of whole numbers, negative for basements (-1 is B1)."""

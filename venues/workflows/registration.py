@@ -8,10 +8,11 @@ click) cannot both act on the same state, writes a history row and an audit entr
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from venues.access import area_in_scope, can_see_venue
+from venues import notify
+from venues.access import area_in_scope, can_see_venue, venues_for
 from venues.models import AuditEntry, Venue, VenueStatus, VenueStatusChange
 from venues.models.venues import new_public_code
 
@@ -86,6 +87,7 @@ def perform(venue, action, user, reason=""):
             actor=user, action=f"venue.{action}", object_type="venue", object_id=str(locked.pk),
             detail={"from": from_status, "to": locked.status, "reason": reason},
         )
+        notify.venue_status_changed(locked, user, reason)
     return locked
 
 
@@ -101,31 +103,68 @@ def may_record(user, area):
     return user.has_perm("venues.add_venue") and area_in_scope(user, area)
 
 
-def record(venue, user, source="census"):
+def record(venue, user, source="census", other_kinds=()):
     """Save a new venue recorded by staff: approved at once when they may review it,
     otherwise submitted for the reviewers of its area. ``venue`` is validated and unsaved.
-    Raises PermissionDenied (and saves nothing) when it lies outside their scope."""
+    Raises PermissionDenied (and saves nothing) when it lies outside their scope. A venue
+    whose submission_id was already recorded is returned as it is (a double click)."""
     if venue.pk is not None:
         raise ValueError("record() saves new venues only")
     if not may_record(user, venue.area):
         raise PermissionDenied
-    with transaction.atomic():
-        venue.status = S.DRAFT
-        venue.save()
-        if not can_see_venue(user, venue):  # a lead office recording a kind it does not lead
-            raise PermissionDenied
-        target = S.APPROVED if user.has_perm("venues.review_venue") else S.SUBMITTED
-        venue.status = target
-        venue.save(update_fields=["status", "updated_at"])
-        VenueStatusChange.objects.create(
-            venue=venue, actor=user, from_status=S.DRAFT, to_status=target,
-            reason=str(RECORD_SOURCES[source]),
-        )
-        AuditEntry.objects.create(
-            actor=user, action=f"venue.record.{source}", object_type="venue",
-            object_id=str(venue.pk), detail={"to": target},
-        )
+    if venue.submission_id is not None:
+        existing = venues_for(user).filter(submission_id=venue.submission_id).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            venue.status = S.DRAFT
+            venue.save()
+            venue.other_kinds.set(other_kinds)
+            if not can_see_venue(user, venue):  # a lead office recording a kind it does not lead
+                raise PermissionDenied
+            target = S.APPROVED if user.has_perm("venues.review_venue") else S.SUBMITTED
+            venue.status = target
+            venue.save(update_fields=["status", "updated_at"])
+            VenueStatusChange.objects.create(
+                venue=venue, actor=user, from_status=S.DRAFT, to_status=target,
+                reason=str(RECORD_SOURCES[source]),
+            )
+            AuditEntry.objects.create(
+                actor=user, action=f"venue.record.{source}", object_type="venue",
+                object_id=str(venue.pk), detail={"to": target},
+            )
+    except IntegrityError:
+        # The same form, sent twice at the same moment: the other request saved it.
+        existing = Venue.objects.filter(submission_id=venue.submission_id).first()
+        if venue.submission_id is None or existing is None:
+            raise
+        venue.pk = None
+        return existing
     return venue
+
+
+def may_move(user, venue):
+    return user.has_perm("venues.move_venue") and can_see_venue(user, venue)
+
+
+def move(venue, area, user, reason):
+    """Move a venue to another village or grid (a grid split, a wrong village), audited."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired(_("Please give a reason."))
+    with transaction.atomic():
+        locked = Venue.objects.select_for_update().select_related("area").get(pk=venue.pk)
+        if not (may_move(user, locked) and area_in_scope(user, area)):
+            raise PermissionDenied
+        old = locked.area
+        locked.area = area
+        locked.save(update_fields=["area", "updated_at"])
+        AuditEntry.objects.create(
+            actor=user, action="venue.move", object_type="venue", object_id=str(locked.pk),
+            detail={"from": old.full_name, "to": area.full_name, "reason": reason},
+        )
+    return locked
 
 
 def may_reissue_code(user, venue):

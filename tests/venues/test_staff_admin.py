@@ -241,3 +241,27 @@ def test_the_staff_list_downloads_with_masked_mobiles(client, tree, town):
     assert {row[0] for row in rows[1:]} == {"qgstaff", "mgstaff"}
     qg = next(row for row in rows if row[0] == "qgstaff")
     assert qg[1:3] == ("王五", "139****5678")
+
+
+@pytest.mark.parametrize("url", ["/admin/venues/staff/", "/admin/venues/areas/", "/admin/"])
+def test_lists_run_a_constant_number_of_queries(client, tree, town, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    def grow(n):
+        for i in range(n):
+            village = Area.objects.get(pk=tree["mugen"].pk)
+            grid = village.add_child(name=f"木根村新网格{n}-{i}", level=AreaLevel.GRID)
+            member(GRID_WORKER, grid, username=f"grid-{n}-{i}")
+            make_venue(grid, name=f"新店{n}-{i}", status="submitted")
+
+    count()  # caches warm up on the first request
+    grow(2)
+    few = count()
+    grow(10)
+    assert count() == few

@@ -35,4 +35,6 @@ class Command(BaseCommand):
         self.stdout.write("Demo accounts (development only):")
         for username, password, role in accounts:
             self.stdout.write(f"  {username:<10} {password:<20} {role}")
+        self.stdout.write("Census sheet to try the import with (sign in as town): "
+                          "home/demo_assets/census-demo.xlsx")
         self.stdout.write("")

@@ -203,3 +203,47 @@ def test_access_matrix(client, tree, people, name, role):
         refreshed = type(venue).objects.get(pk=venue.pk)
         assert (refreshed.status, refreshed.public_code) == (venue.status, venue.public_code)
         assert ImportBatch.objects.get(pk=batch.pk).status == ImportStatus.UPLOADED
+
+
+# The venue list's filters, search and exports: the 青杠村 shop appears exactly for the roles
+# whose scope covers it, whichever way the list is asked for.
+SEES_THE_SHOP = {"qg_staff", "qg_grid", "leader", "town", "superuser"}
+LIST_VARIANTS = {
+    "grid filter": lambda tree, venue: f"?area={tree['qinggang-1'].pk}",
+    "village filter": lambda tree, venue: f"?area={tree['qinggang'].pk}",
+    "status filter": lambda tree, venue: "?status=approved",
+    "kind filter": lambda tree, venue: "?kind=shopping",
+    "licence filter": lambda tree, venue: "?licence=licensed",
+    "search": lambda tree, venue: "?q=" + venue.name[2:5],
+    "xlsx export": lambda tree, venue: "?export=xlsx",
+    "csv export": lambda tree, venue: "?export=csv",
+    "filtered export": lambda tree, venue: f"?area={tree['qinggang-1'].pk}&q={venue.name[2:5]}&export=xlsx",
+}
+
+
+def listed_text(response):
+    """What the list shows, as text, whether a page, a .csv or an .xlsx."""
+    import io
+
+    from openpyxl import load_workbook
+
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if response["Content-Type"].startswith("application/vnd.openxmlformats"):
+        sheet = load_workbook(io.BytesIO(content)).active
+        return "\n".join(str(cell) for row in sheet.iter_rows(values_only=True) for cell in row)
+    return content.decode("utf-8-sig")
+
+
+@pytest.mark.parametrize("variant", sorted(LIST_VARIANTS))
+@pytest.mark.parametrize("role", ROLES)
+def test_list_filters_search_and_exports_stay_in_scope(client, tree, people, role, variant):
+    venue = make_venue(tree["qinggang-1"], "shopping", name="青杠便民副食店", status=VenueStatus.APPROVED)
+    user = people[role]
+    if user.is_authenticated:
+        client.force_login(user)
+    response = client.get("/admin/venues/venue/" + LIST_VARIANTS[variant](tree, venue))
+    if role in ("anonymous", "editor"):
+        assert outcome(response) in (LOGIN, FORBIDDEN)
+        return
+    assert response.status_code == 200
+    assert (venue.name in listed_text(response)) == (role in SEES_THE_SHOP), f"{role} {variant}"

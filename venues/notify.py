@@ -36,14 +36,16 @@ STATUS_BODIES = {
 
 
 def venue_status_changed(venue, actor, reason=""):
-    """Tell the venue's owner about a decision staff made (their own submissions need no
-    message). Venues without an owner account have nobody to tell yet."""
-    if venue.owner_id is None or venue.owner_id == actor.pk:
-        return None
+    """Tell the venue's owner and operators about a decision staff made (their own
+    submissions need no message). Venues without an account holder have nobody to tell."""
+    holders = [*([venue.owner] if venue.owner_id else []), *venue.operators.all()]
     status = venue.get_status_display()
     body = STATUS_BODIES.get(venue.status, lambda: _("Your venue is now: {status}."))()
-    return message_user(
-        venue.owner, _("%(venue)s: %(status)s") % {"venue": venue.name, "status": status},
-        body.format(reason=reason, status=status), venue=venue,
-        sms_template="venue_status", sms_params={"venue": venue.name, "status": status},
-    )
+    return [
+        message_user(
+            holder, _("%(venue)s: %(status)s") % {"venue": venue.name, "status": status},
+            body.format(reason=reason, status=status), venue=venue,
+            sms_template="venue_status", sms_params={"venue": venue.name, "status": status},
+        )
+        for holder in holders if holder.pk != actor.pk
+    ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import owner_views, views
 
 app_name = "owner"
 
@@ -8,4 +8,18 @@ app_name = "owner"
 urlpatterns = [
     path("classify/", views.classify_view, name="classify"),
     path("photos/<int:photo_id>/", views.venue_photo, name="photo"),
+    path("", owner_views.home, name="home"),
+    path("signup/", owner_views.signup, name="signup"),
+    path("signup/confirm/", owner_views.signup_confirm, name="signup_confirm"),
+    path("login/", owner_views.login_view, name="login"),
+    path("logout/", owner_views.logout_view, name="logout"),
+    path("reset/", owner_views.reset, name="reset"),
+    path("reset/confirm/", owner_views.reset_confirm, name="reset_confirm"),
+    path("messages/", owner_views.message_list, name="messages"),
+    path("messages/<int:message_id>/", owner_views.message_detail, name="message"),
+    path("claim/", owner_views.claim, name="claim"),
+    path("account/", owner_views.account, name="account"),
+    path("account/password/", owner_views.change_password, name="change_password"),
+    path("account/mobile/", owner_views.change_mobile, name="change_mobile"),
+    path("account/mobile/confirm/", owner_views.change_mobile_confirm, name="change_mobile_confirm"),
 ]

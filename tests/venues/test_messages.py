@@ -110,3 +110,14 @@ def test_the_console_backend_prints_the_message(settings, capsys):
     sms.send_sms("13900000001", "verification_code", {"code": "123456"})
     printed = capsys.readouterr().out
     assert "13900000001" in printed and "123456" in printed and "verification_code" in printed
+
+
+def test_an_operator_with_an_account_hears_too(tree, owner, reviewer, sms_outbox,
+                                               django_capture_on_commit_callbacks):
+    operator = UserFactory(username="13900000002", mobile="13900000002")
+    venue = submitted(tree, owner)
+    venue.operators.add(operator)
+    with django_capture_on_commit_callbacks(execute=True):
+        perform(venue, "approve", reviewer)
+    assert set(Message.objects.values_list("recipient__mobile", flat=True)) == {"13900000001", "13900000002"}
+    assert {sent["mobile"] for sent in sms_outbox} == {"13900000001", "13900000002"}

@@ -1,0 +1,326 @@
+"""The owner site under /owner/: signing up and in with a mobile number, the owner's home
+(their venues and what to do next), the message box, claiming a census record, the account.
+Every venue shown passes through venues.access."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from .access import is_back_office, venues_for
+from .masking import mask_mobile
+from .models import AuditEntry, CodePurpose, Message, VenueStatus
+from .owner_forms import (
+    ChangeMobileForm,
+    ClaimForm,
+    LoginForm,
+    MobileOnlyForm,
+    ResetForm,
+    SignUpForm,
+    SignUpStartForm,
+)
+from .workflows import claims, codes
+
+BACKEND = "venues.auth.MobileBackend"
+SESSION_MOBILE = "owner_pending_mobile"
+
+
+def _client_address(request):
+    return request.META.get("REMOTE_ADDR")
+
+
+def _page(request, template, title, **context):
+    return render(request, template, {"title": title, **context})
+
+
+def _owner_required(view):
+    """Signed in, and an owner: staff have the back office instead."""
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if is_back_office(request.user):
+            return _page(request, "owner/staff_here.html", _("This is the owners' site"), hide_owner_nav=True)
+        return view(request, *args, **kwargs)
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _send(request, mobile, purpose, next_url):
+    """Send a code and go on to ``next_url``; a limit shows its message on the form."""
+    try:
+        codes.send_code(mobile, purpose, _client_address(request))
+    except codes.CodeError as error:
+        return str(error)
+    request.session[SESSION_MOBILE] = {"mobile": mobile, "purpose": purpose}
+    messages.success(request, _("A 6-digit code has been sent to %(mobile)s.")
+                     % {"mobile": mask_mobile(mobile)})
+    return redirect(next_url)
+
+
+def _pending(request, purpose):
+    pending = request.session.get(SESSION_MOBILE) or {}
+    return pending.get("mobile") if pending.get("purpose") == purpose else None
+
+
+def link_operated_venues(user):
+    """A person who proved a mobile number named as a venue's operator operates that venue."""
+    from .models import Venue
+
+    for venue in Venue.objects.filter(operator_mobile=user.mobile).exclude(owner=user):
+        venue.operators.add(user)
+
+
+# Signing up, in and out ------------------------------------------------------------------
+
+@never_cache
+def signup(request):
+    form = SignUpStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        sent = _send(request, form.cleaned_data["mobile"], CodePurpose.SIGN_UP, "owner:signup_confirm")
+        if not isinstance(sent, str):
+            return sent
+        form.add_error("mobile", sent)
+    return _page(request, "owner/form.html", _("Sign up"), form=form, submit=_("Send me a code"),
+                 intro=_("Sign up with your mobile number. We send a 6-digit code to it by text message."),
+                 after=[(reverse("owner:login"), _("I have an account: sign in"))])
+
+
+@never_cache
+def signup_confirm(request):
+    mobile = _pending(request, CodePurpose.SIGN_UP)
+    if mobile is None:
+        return redirect("owner:signup")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes.check_code(mobile, CodePurpose.SIGN_UP, form.cleaned_data["code"])
+        except codes.CodeError as error:
+            form.add_error("code", str(error))
+        else:
+            with transaction.atomic():
+                if get_user_model().objects.filter(mobile=mobile).exists():
+                    messages.error(request, _("This number already has an account. Please sign in."))
+                    return redirect("owner:login")
+                user = get_user_model().objects.create_user(
+                    username=f"owner-{uuid.uuid4().hex[:12]}", password=form.cleaned_data["password1"],
+                    mobile=mobile, full_name=form.cleaned_data["full_name"],
+                )
+                link_operated_venues(user)
+            del request.session[SESSION_MOBILE]
+            login(request, user, backend=BACKEND)
+            messages.success(request, _("Welcome! Your account is ready."))
+            return redirect("owner:home")
+    return _page(request, "owner/form.html", _("Sign up"), form=form, submit=_("Create my account"),
+                 intro=_("Enter the code sent to %(mobile)s, your name and a password.")
+                 % {"mobile": mask_mobile(mobile)},
+                 resend=(reverse("owner:signup"), mobile))
+
+
+@never_cache
+def login_view(request):
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = ""
+    form = LoginForm(request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        login(request, form.user, backend=BACKEND)
+        return redirect(next_url or "owner:home")
+    return _page(request, "owner/form.html", _("Sign in"), form=form, submit=_("Sign in"), next=next_url,
+                 after=[(reverse("owner:signup"), _("No account yet: sign up")),
+                        (reverse("owner:reset"), _("Forgot the password?")),
+                        ("/admin/", _("Staff sign in here"))])
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    messages.success(request, _("You have signed out."))
+    return redirect("owner:login")
+
+
+@never_cache
+def reset(request):
+    form = MobileOnlyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        mobile = form.cleaned_data["mobile"]
+        from .auth import owners
+
+        if not owners().filter(mobile=mobile).exists():
+            form.add_error("mobile", _("No account uses this number. Please sign up."))
+        else:
+            sent = _send(request, mobile, CodePurpose.RESET_PASSWORD, "owner:reset_confirm")
+            if not isinstance(sent, str):
+                return sent
+            form.add_error("mobile", sent)
+    return _page(request, "owner/form.html", _("Reset the password"), form=form, submit=_("Send me a code"),
+                 intro=_("We send a 6-digit code to the mobile number of your account."))
+
+
+@never_cache
+def reset_confirm(request):
+    from .auth import owners
+
+    mobile = _pending(request, CodePurpose.RESET_PASSWORD)
+    user = owners().filter(mobile=mobile).first() if mobile else None
+    if user is None:
+        return redirect("owner:reset")
+    form = ResetForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes.check_code(mobile, CodePurpose.RESET_PASSWORD, form.cleaned_data["code"])
+        except codes.CodeError as error:
+            form.add_error("code", str(error))
+        else:
+            user.set_password(form.cleaned_data["password1"])
+            user.save(update_fields=["password"])
+            AuditEntry.objects.create(actor=user, action="owner.reset_password", object_type="user",
+                                      object_id=str(user.pk))
+            del request.session[SESSION_MOBILE]
+            messages.success(request, _("Your new password is set. Please sign in with it."))
+            return redirect("owner:login")
+    return _page(request, "owner/form.html", _("Reset the password"), form=form,
+                 submit=_("Set the new password"),
+                 intro=_("Enter the code sent to %(mobile)s and a new password.")
+                 % {"mobile": mask_mobile(mobile)},
+                 resend=(reverse("owner:reset"), mobile))
+
+
+# The owner's pages ------------------------------------------------------------------------
+
+NEXT_STEPS = {
+    VenueStatus.DRAFT: lambda: _("Finish the registration and submit it."),
+    VenueStatus.RETURNED: lambda: _("Staff asked for changes: correct the registration and submit it again."),
+    VenueStatus.SUBMITTED: lambda: _("Waiting for the staff of your village to review it."),
+    VenueStatus.RESUBMITTED: lambda: _("Waiting for the staff of your village to review it."),
+    VenueStatus.APPROVED: lambda: _("Registered. Put the door card up by the door."),
+    VenueStatus.REJECTED: lambda: _("Not accepted; see the reason in your messages."),
+    VenueStatus.CLOSED: lambda: _("Recorded as closed."),
+}
+
+
+@_owner_required
+@never_cache
+def home(request):
+    from home.registration import registration_page, start_url, step_url
+
+    page = registration_page()
+    venues = venues_for(request.user).select_related("kind", "area").order_by("-updated_at")
+    rows = [{"venue": venue, "next": NEXT_STEPS[venue.status](), "url": step_url(venue, page),
+             "operated": venue.owner_id != request.user.pk} for venue in venues]
+    register_url = start_url()
+    latest = Message.objects.filter(recipient=request.user)[:3]
+    return _page(request, "owner/home.html", _("My venues"), rows=rows, latest=latest,
+                 register_url=register_url)
+
+
+@_owner_required
+@never_cache
+def message_list(request):
+    return _page(request, "owner/messages.html", _("Messages"),
+                 items=Message.objects.filter(recipient=request.user).select_related("venue"))
+
+
+@_owner_required
+@never_cache
+def message_detail(request, message_id):
+    message = get_object_or_404(Message.objects.filter(recipient=request.user), pk=message_id)
+    if message.read_at is None:
+        message.read_at = timezone.now()
+        message.save(update_fields=["read_at"])
+    return _page(request, "owner/message.html", message.subject, item=message)
+
+
+@_owner_required
+@never_cache
+def claim(request):
+    form = ClaimForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            venue = claims.claim(form.cleaned_data["code"], request.user)
+        except claims.ClaimRefused as error:
+            form.add_error("code", str(error))
+        else:
+            messages.success(request, _("%(venue)s is now yours.") % {"venue": venue.name})
+            return redirect("owner:home")
+    return _page(request, "owner/form.html", _("Claim a venue"), form=form, submit=_("Claim"),
+                 intro=_("If the staff of your village recorded your venue for you, they gave you a "
+                         "claim code. Enter it to take the record over."))
+
+
+@_owner_required
+@never_cache
+def account(request):
+    return _page(request, "owner/account.html", _("My account"), mobile=mask_mobile(request.user.mobile))
+
+
+@_owner_required
+@never_cache
+def change_mobile(request):
+    form = ChangeMobileForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        sent = _send(request, form.cleaned_data["mobile"], CodePurpose.CHANGE_MOBILE,
+                     "owner:change_mobile_confirm")
+        if not isinstance(sent, str):
+            return sent
+        form.add_error("mobile", sent)
+    return _page(request, "owner/form.html", _("Change my mobile number"), form=form,
+                 submit=_("Send a code to the new number"))
+
+
+@_owner_required
+@never_cache
+def change_mobile_confirm(request):
+    from .owner_forms import CodeMixin
+
+    mobile = _pending(request, CodePurpose.CHANGE_MOBILE)
+    if mobile is None:
+        return redirect("owner:change_mobile")
+    form = CodeMixin(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes.check_code(mobile, CodePurpose.CHANGE_MOBILE, form.cleaned_data["code"])
+        except codes.CodeError as error:
+            form.add_error("code", str(error))
+        else:
+            user = request.user
+            if get_user_model().objects.filter(mobile=mobile).exclude(pk=user.pk).exists():
+                raise Http404
+            old = user.mobile
+            user.mobile = mobile
+            user.save(update_fields=["mobile"])
+            link_operated_venues(user)
+            AuditEntry.objects.create(actor=user, action="owner.change_mobile", object_type="user",
+                                      object_id=str(user.pk), detail={"from": mask_mobile(old)})
+            del request.session[SESSION_MOBILE]
+            update_session_auth_hash(request, user)
+            messages.success(request, _("Your mobile number is now %(mobile)s.")
+                             % {"mobile": mask_mobile(mobile)})
+            return redirect("owner:account")
+    return _page(request, "owner/form.html", _("Change my mobile number"), form=form, submit=_("Confirm"),
+                 intro=_("Enter the code sent to %(mobile)s.") % {"mobile": mask_mobile(mobile)})
+
+
+@_owner_required
+@never_cache
+def change_password(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        AuditEntry.objects.create(actor=user, action="owner.change_password", object_type="user",
+                                  object_id=str(user.pk))
+        messages.success(request, _("Your password has been changed."))
+        return redirect("owner:account")
+    return _page(request, "owner/form.html", _("Change my password"), form=form,
+                 submit=_("Change the password"))

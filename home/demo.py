@@ -34,7 +34,7 @@ from venues.roles import GRID_WORKER, LEAD_OFFICE, LEADER, TOWN_OFFICE, VILLAGE_
 from venues.validators import credit_code_check_char
 from venues.workflows.registration import perform
 
-from .models import HomePage, SiteSettings, StandardPage
+from .models import HomePage, RegistrationPage, SiteSettings, StandardPage
 from .roles import APPROVERS, EDITORS
 
 DEMO_ACCOUNTS = [
@@ -47,8 +47,8 @@ DEMO_ACCOUNTS = [
     ("grid", "Demo-grid-2024", "网格员（青杠村第一网格）", GRID_WORKER, False, "青杠村（示例）/第一网格（示例）"),
     ("food", "Demo-office-2024", "牵头办室（食药监办：全镇购物、餐饮场所）", LEAD_OFFICE, False, "双河镇"),
     ("leader", "Demo-leader-2024", "镇领导（全镇，只读）", LEADER, False, "双河镇"),
-    # Holds the demo venues; owners sign in with their mobile once the owner site exists.
-    ("13800000001", "Demo-owner-2024", "经营者（示例，手机号 13800000001）", None, False, None),
+    # Holds the demo venues; owners sign in with their mobile number at /owner/login/.
+    ("13800000001", "Demo-owner-2024", "经营者（示例，用手机号 13800000001 在 /owner/login/ 登录）", None, False, None),
 ]
 
 DEMO_VENUES = [
@@ -358,6 +358,71 @@ def _placeholder(title, slug, summary, paragraphs):
     )
 
 
+def _registration_page():
+    """The online registration, with its texts in plain words (the communications office
+    edits them in the admin)."""
+    return RegistrationPage(
+        title="场所在线登记", slug="register", search_description="经营者用手机在线登记九小场所。",
+        intro=_rich(
+            "经营小商店、小饭店、小旅馆等九小场所的，都要登记。有营业执照的、没有营业执照的、"
+            "在临时建筑里经营的，都一样登记，登记不收费。",
+            "在手机上按提示分五步填写，一般几分钟就能完成。填到一半可以先离开，下次接着填。"
+            "不方便自己填的，可以请所在村（社区）或网格员帮您登记。",
+        ),
+        venue_guidance=_rich(
+            "填写场所的基本情况。场所类型选主要经营的那一种；同时还有别的经营（比如民宿兼营餐饮），"
+            "在“其他类型”里勾选。",
+            "面积、座位数、床位数等按实际情况填写，系统会据此判断场所是否属于九小场所。"
+            "不属于的也要登记，工作人员会转给相关部门。",
+        ),
+        licence_guidance=_rich(
+            "有营业执照的，请对照执照填写18位统一社会信用代码。",
+            "还没有营业执照，或者在临时建筑里经营的，请选择相应情况并简单说明原因。没有执照同样可以登记。",
+        ),
+        people_guidance=_rich(
+            "经营者是场所安全的第一责任人。请填写能打通的手机号，审核结果会通过短信和“我的消息”告诉您。",
+            "没有营业执照的，需要填写经营者的身份证号码，用来确认谁对场所负责；工作人员看到的号码会隐去部分数字。",
+        ),
+        photos_guidance=_rich(
+            "请拍一张能看清招牌和大门的门头照片；有营业执照的，再拍一张营业执照（四个角完整、字迹清楚）。",
+            "照片上传后马上保存，拍得不清楚可以删除重拍。",
+        ),
+        declare_guidance=_rich(
+            "请逐项核对下面的信息，需要修改的点“修改”。核对无误后，阅读声明和个人信息保护说明，勾选后提交。",
+        ),
+        declaration=_rich(
+            "本人承诺：登记的场所信息和上传的照片真实、准确、完整。场所情况有变化（比如更换经营者、"
+            "扩大面积、停业）时，会及时更新登记。",
+            "本人知道经营者对场所安全负主要责任，愿意按要求开展自查、配合检查、及时整改隐患。"
+            "如填写虚假信息，愿意承担相应责任。",
+        ),
+        privacy_notice=(
+            "<h3>我们收集哪些信息</h3>"
+            "<p>场所的名称、类型、地址、所在村（社区）和网格、面积或座位数等规模情况；营业执照的统一社会信用代码；"
+            "经营者和联系人的姓名、手机号；没有营业执照的，还有经营者的身份证号码；场所门头和营业执照的照片。</p>"
+            "<h3>为什么收集</h3>"
+            "<p>依照安全生产法、消防法等法律法规，镇人民政府负责辖区内九小场所的安全监管。"
+            "这些信息只用于场所登记建档、安全检查、隐患整改、安全通知和培训，是履行这项法定职责所必需的，"
+            "不用于其他目的，也不会出售或提供给商业机构。</p>"
+            "<h3>保存多久</h3>"
+            "<p>场所经营期间一直保存。场所停止经营后，按档案管理规定保存期满（示例：3年）后删除或匿名处理。"
+            "没有提交的登记草稿，您可以随时请我们删除。</p>"
+            "<h3>谁能看到</h3>"
+            "<p>只有镇应急办、负责该类场所的牵头办室、场所所在村（社区）的工作人员和网格员，在各自负责的范围内查看。"
+            "名单和导出表格中的手机号、身份证号会隐去部分数字。门上二维码对公众只显示场所名称、类型、"
+            "所在村（社区）和登记状态，不显示任何个人信息。信息存放在境内的服务器上。</p>"
+            "<h3>您的权利</h3>"
+            "<p>您可以查阅、复制、更正和补充自己的信息；信息不再需要时，可以要求删除。"
+            "请拨打页面底部的联系电话，或到镇应急办（示例地址）办理，我们会在15个工作日内答复。</p>"
+        ),
+        done_text=_rich(
+            "提交后，所在村（社区）的工作人员会审核您的登记，一般在3个工作日内（示例）完成。"
+            "审核结果会发到“我的消息”，并发短信告诉您。",
+            "需要修改的，工作人员会写明原因，您按提示修改后再次提交即可。审核通过后，工作人员会把带二维码的门牌送到场所。",
+        ),
+    )
+
+
 def demo_exists():
     return HomePage.objects.exists()
 
@@ -471,15 +536,11 @@ def build_demo_site():
         _add(training_index, page)
 
     services = _add(home, StandardPage(
-        title="办事服务", slug="services", show_in_menus=True,
-        intro="经营者和群众可以在线办理的事项。",
-        body=_stream(_para("下列服务正在建设中，开通后会在这里和首页公告。")),
+        title="经营者服务", slug="services", show_in_menus=True,
+        intro="经营者在线登记场所、开展自查、阅读安全告知；群众也可以在这里举报安全隐患。",
+        body=_stream(_para("在线登记已经开通。其他服务正在建设中，开通后会在这里和首页公告。")),
     ))
-    register = _add(services, _placeholder(
-        "场所在线登记", "register", "经营者用手机号在线登记场所，几分钟即可完成。",
-        ["在线登记功能即将开通。开通前，请联系所在村（社区）或网格员代为登记，"
-         "也可以拨打页面底部的联系电话咨询。"],
-    ))
+    register = _add(services, _registration_page())
     selfcheck = _add(services, _placeholder(
         "场所安全自查", "self-check", "按清单逐项自查，上传照片，问题及时整改。",
         ["在线自查功能即将开通。开通前，请参照“培训资料”中的检查要点自行检查，"

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -52,13 +53,102 @@ class StandardPage(SegmentedSearchMixin, Page):
     search_fields = Page.search_fields + SegmentedSearchMixin.segment_search_fields
 
     parent_page_types = ["home.HomePage", "home.StandardPage"]
-    subpage_types = ["home.StandardPage"]
+    subpage_types = ["home.StandardPage", "home.RegistrationPage"]
 
     class Meta:
         verbose_name = _("standard page")
 
     def search_text_parts(self):
         return [*super().search_text_parts(), self.intro, stream_text(self.body)]
+
+
+class RegistrationPage(RoutablePageMixin, SegmentedSearchMixin, Page):
+    """The online registration of a venue by its owner (home.registration): the
+    communications office edits its texts here; what owners enter goes into the register."""
+
+    intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
+    venue_guidance = RichTextField(
+        _("guidance: the venue"), features=RICH_TEXT_FEATURES, blank=True,
+        help_text=_("Shown above the step asking for the venue's name, kind, address and size."),
+    )
+    licence_guidance = RichTextField(
+        _("guidance: the licence"), features=RICH_TEXT_FEATURES, blank=True,
+        help_text=_("Shown above the step asking for the business licence and credit code."),
+    )
+    people_guidance = RichTextField(
+        _("guidance: the people"), features=RICH_TEXT_FEATURES, blank=True,
+        help_text=_("Shown above the step asking for the operator and a contact person."),
+    )
+    photos_guidance = RichTextField(
+        _("guidance: the photos"), features=RICH_TEXT_FEATURES, blank=True,
+        help_text=_("Shown above the step for the storefront and licence photos."),
+    )
+    declare_guidance = RichTextField(
+        _("guidance: checking and submitting"), features=RICH_TEXT_FEATURES, blank=True,
+        help_text=_("Shown above the summary the owner checks before submitting."),
+    )
+    declaration = RichTextField(
+        _("declaration"), features=RICH_TEXT_FEATURES,
+        help_text=_("What the owner declares when submitting; they tick a box to confirm it."),
+    )
+    privacy_notice = RichTextField(
+        _("privacy notice"), features=["h3", *RICH_TEXT_FEATURES],
+        help_text=_("What is collected and why, how long it is kept, who sees it and how owners "
+                    "exercise their rights. Owners tick a box to confirm they have read it."),
+    )
+    done_text = RichTextField(
+        _("after submitting"), features=RICH_TEXT_FEATURES, blank=True,
+        help_text=_("What happens next, shown with the status of a submitted registration."),
+    )
+
+    content_panels = [
+        *Page.content_panels, "intro",
+        MultiFieldPanel(
+            ["venue_guidance", "licence_guidance", "people_guidance", "photos_guidance",
+             "declare_guidance"],
+            heading=_("Guidance for each step"),
+        ),
+        "declaration", "privacy_notice", "done_text",
+    ]
+    search_fields = Page.search_fields + SegmentedSearchMixin.segment_search_fields
+
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("venue registration page")
+
+    def search_text_parts(self):
+        return [*super().search_text_parts(), html_text(self.intro)]
+
+    # The owner's pages: home.registration holds the views.
+    @path("", name="index")
+    def index_view(self, request):
+        from . import registration
+
+        return registration.index(self, request)
+
+    @path("new/", name="start")
+    def start_view(self, request):
+        from . import registration
+
+        return registration.start(self, request)
+
+    @path("<int:venue_id>/<slug:step>/", name="step")
+    def step_view(self, request, venue_id, step):
+        from . import registration
+
+        return registration.step(self, request, venue_id, step)
+
+    def serve_preview(self, request, mode_name):
+        """Editors preview every text of the form on one page."""
+        from django.template.response import TemplateResponse
+
+        from . import registration
+
+        context = self.get_context(request)
+        context.update(title=self.title, steps=registration.STEPS, hide_owner_nav=True)
+        return TemplateResponse(request, "home/registration/preview.html", context)
 
 
 @register_setting(icon="site")

@@ -162,3 +162,17 @@ def make_staff(*areas, kinds=(), office=None, permissions=("access_admin", "view
     profile.areas.set(areas)
     user.user_permissions.set(Permission.objects.filter(codename__in=permissions))
     return get_user_model().objects.get(pk=user.pk)  # fresh, without cached permissions
+
+
+def make_registration_page(home):
+    """/services/register/: the owners' online registration under a services section."""
+    from home.models import RegistrationPage
+
+    services = add_page(home, StandardPage(title="经营者服务", slug="services"))
+    return add_page(services, RegistrationPage(
+        title="场所在线登记", slug="register", intro="<p>在线登记您的场所。</p>",
+        venue_guidance="<p>填写场所基本情况。</p>", photos_guidance="<p>请拍门头照片。</p>",
+        declaration="<p>本人承诺所填信息真实。</p>",
+        privacy_notice="<p>我们为履行安全监管职责收集这些信息。</p>",
+        done_text="<p>工作人员会尽快审核。</p>",
+    ))

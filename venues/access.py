@@ -3,7 +3,7 @@ to a person passes through ``venues_for``.
 
 - superusers see everything;
 - staff see the subtrees of their areas, and a lead office's staff only the kinds it leads;
-- owners see the venues they hold;
+- owners see the venues they hold, and operators the venues they are named on;
 - everyone else sees nothing."""
 
 from django.db.models import Q
@@ -20,7 +20,8 @@ def venues_for(user, queryset=None):
     profile = getattr(user, "staff_profile", None)
     if profile is not None:
         return _staff_scope(profile, queryset)
-    return queryset.filter(owner=user)
+    operated = Venue.objects.filter(operators=user).values("pk")
+    return queryset.filter(Q(owner=user) | Q(pk__in=operated))
 
 
 def _staff_scope(profile, queryset):
@@ -47,12 +48,24 @@ def kinds_for(user):
     return VenueKind.objects.filter(pk__in=[kind.pk for kind in kinds])
 
 
+def holds_venue(user, venue):
+    """Whether ``user`` is the venue's owner or one of its operators with an account."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return venue.owner_id == user.pk or venue.operators.filter(pk=user.pk).exists()
+
+
 def can_see_venue(user, venue):
     return venues_for(user).filter(pk=venue.pk).exists()
 
 
 def is_staff_member(user):
     return user.is_authenticated and (user.is_superuser or hasattr(user, "staff_profile"))
+
+
+def is_back_office(user):
+    """Staff, editors and administrators work in the back office, not on the owner site."""
+    return is_staff_member(user) or user.has_perm("wagtailadmin.access_admin")
 
 
 def scope_roots(user):
@@ -95,3 +108,13 @@ def staff_for(manager):
         return staff.none()
     outside = Area.objects.exclude(pk__in=areas_for(manager).values("pk"))
     return staff.filter(is_superuser=False).exclude(staff_profile__areas__in=outside)
+
+
+def may_help_owner(user, venue):
+    """Reviewers of a venue's area may reset its owner's password or mobile number (an
+    owner who lost both); never for a staff account."""
+    owner = venue.owner
+    return (
+        owner is not None and not owner.is_superuser and not hasattr(owner, "staff_profile")
+        and user.has_perm("venues.review_venue") and can_see_venue(user, venue)
+    )

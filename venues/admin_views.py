@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.views import IndexView, InspectView
 
-from .access import area_in_scope, areas_for, kinds_for, venues_for
+from .access import area_in_scope, areas_for, kinds_for, may_help_owner, venues_for
 from .forms import PhotoForm
 from .models import Area, AreaLevel, AuditEntry, Venue, VenueStatus
 from .photos import may_add_photo
@@ -59,14 +59,18 @@ class ScopedInspectView(InspectView):
         context = super().get_context_data(**kwargs)
         context.update(
             venue=venue,
-            history=venue.history.select_related("actor"),
+            history=[
+                _with_labelled_notes(change) for change in venue.history.select_related("actor")
+            ],
             duplicates=possible_duplicates(self.request.user, venue),
             actions=[
                 (action, ACTION_LABELS[action], registration.TRANSITIONS[action].needs_reason)
                 for action in registration.available_actions(self.request.user, venue)
             ],
+            note_fields=list(registration.NOTE_FIELDS.items()),
             may_reissue_code=registration.may_reissue_code(self.request.user, venue),
             may_move=registration.may_move(self.request.user, venue),
+            may_help_owner=may_help_owner(self.request.user, venue),
             may_issue_claim_code=claims.may_issue(self.request.user, venue),
             photos=venue.photos.all(),
             photo_form=PhotoForm() if may_add_photo(self.request.user, venue) else None,
@@ -74,6 +78,13 @@ class ScopedInspectView(InspectView):
                                             action="venue.move").select_related("actor"),
         )
         return context
+
+
+def _with_labelled_notes(change):
+    change.labelled_notes = [
+        (registration.NOTE_FIELDS.get(key, key), note) for key, note in change.field_notes.items()
+    ]
+    return change
 
 
 ACTION_LABELS = {
@@ -103,9 +114,16 @@ def review(request, venue_id):
     action = request.POST.get("action", "")
     if action not in ACTION_LABELS:
         raise Http404
+    # A return may point at fields: a ticked field with its note (or a general one).
+    notes = {}
+    if action == "return":
+        for key in registration.NOTE_FIELDS:
+            note = request.POST.get(f"note_{key}", "").strip()
+            if note or key in request.POST.getlist("note_fields"):
+                notes[key] = note or _("Please check this.")
     try:
         changed = registration.perform(venue, action, request.user,
-                                       reason=request.POST.get("reason", ""))
+                                       reason=request.POST.get("reason", ""), field_notes=notes)
     except registration.ReasonRequired:
         messages.error(request, _("Please give a reason; the owner will see it."))
     except registration.InvalidTransition as error:

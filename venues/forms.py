@@ -301,3 +301,57 @@ class PhotoForm(forms.Form):
         label=_("photo"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic"}),
     )
+
+
+class OwnerHelpForm(forms.Form):
+    """Staff help an owner who lost their phone or password, after checking who they are."""
+
+    mobile = forms.CharField(label=_("new mobile number"), max_length=20, required=False)
+    password1 = forms.CharField(label=_("new password"), widget=forms.PasswordInput, strip=False,
+                                required=False)
+    reason = forms.CharField(
+        label=_("how you checked who they are"), max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: came to the village office with their ID card."),
+    )
+
+    def __init__(self, *args, owner, **kwargs):
+        self.owner = owner
+        super().__init__(*args, **kwargs)
+
+    def clean_mobile(self):
+        mobile = self.cleaned_data["mobile"]
+        if not mobile:
+            return ""
+        mobile = normalize_mobile(mobile)
+        if get_user_model().objects.filter(mobile=mobile).exclude(pk=self.owner.pk).exists():
+            raise ValidationError(_("Another account already uses this mobile number."))
+        return mobile
+
+    def clean_password1(self):
+        password = self.cleaned_data["password1"]
+        if password:
+            password_validation.validate_password(password, self.owner)
+        return password
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("mobile") and not cleaned.get("password1") and not self.errors:
+            raise ValidationError(_("Give a new mobile number, a new password, or both."))
+        return cleaned
+
+    @transaction.atomic
+    def save(self, staff):
+        changed = []
+        if self.cleaned_data["mobile"]:
+            self.owner.mobile = self.cleaned_data["mobile"]
+            changed.append("mobile")
+        if self.cleaned_data["password1"]:
+            self.owner.set_password(self.cleaned_data["password1"])
+            changed.append("password")
+        self.owner.save()
+        AuditEntry.objects.create(
+            actor=staff, action="owner.help", object_type="user", object_id=str(self.owner.pk),
+            detail={"changed": changed, "reason": self.cleaned_data["reason"]},
+        )
+        return changed

@@ -49,10 +49,44 @@ def reencode(upload):
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg"), image.size
 
 
+def _holder_may_change(user, venue):
+    """Owners and operators change the photos of their own registration while it is a draft
+    or returned to them; once submitted it is for staff to look at."""
+    from .access import holds_venue
+    from .models import VenueStatus
+
+    return venue.status in (VenueStatus.DRAFT, VenueStatus.RETURNED) and holds_venue(user, venue)
+
+
 def may_add_photo(user, venue):
     from .access import can_see_venue
 
+    if _holder_may_change(user, venue):
+        return True
     return user.has_perm("venues.add_venue") and can_see_venue(user, venue)
+
+
+def may_remove_photo(user, photo):
+    return _holder_may_change(user, photo.venue)
+
+
+def remove_photo(photo, user):
+    """Delete a photo of a draft or returned registration, at its holder's request: the
+    record and the file (personal data is not kept without a purpose)."""
+    from django.core.exceptions import PermissionDenied
+    from django.db import transaction
+
+    from .models import AuditEntry
+
+    if not may_remove_photo(user, photo):
+        raise PermissionDenied
+    venue_id, kind, pk = photo.venue_id, photo.kind, photo.pk
+    with transaction.atomic():
+        photo.delete()
+        AuditEntry.objects.create(actor=user, action="venue.photo_removed", object_type="venue",
+                                  object_id=str(venue_id), detail={"photo": pk, "kind": kind})
+        # The file goes only once the row is gone for good.
+        transaction.on_commit(lambda: photo.file.delete(save=False))
 
 
 def add_photo(venue, upload, kind, user):

@@ -20,8 +20,17 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from . import photos
-from .access import area_in_scope, areas_for, staff_for, venues_for
-from .forms import AreaForm, CensusForm, MoveVenueForm, PhotoForm, SetPasswordForm, StaffForm, indented
+from .access import area_in_scope, areas_for, may_help_owner, staff_for, venues_for
+from .forms import (
+    AreaForm,
+    CensusForm,
+    MoveVenueForm,
+    OwnerHelpForm,
+    PhotoForm,
+    SetPasswordForm,
+    StaffForm,
+    indented,
+)
 from .masking import mask_mobile
 from .models import Area, AuditEntry
 from .roles import STAFF_ROLES
@@ -279,3 +288,20 @@ def photo_add(request, venue_id):
     else:
         messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
     return redirect("venues_venue_modeladmin_inspect", instance_pk=venue.pk)
+
+
+def owner_help(request, venue_id):
+    """Help the owner of a venue in one's scope who lost their phone or password (audited)."""
+    venue = get_object_or_404(venues_for(request.user).select_related("owner"), pk=venue_id)
+    if not may_help_owner(request.user, venue):
+        raise PermissionDenied
+    form = OwnerHelpForm(request.POST or None, owner=venue.owner)
+    if request.method == "POST" and form.is_valid():
+        form.save(request.user)
+        messages.success(request, _("The owner's account is updated; tell them in person."))
+        return redirect("venues_venue_modeladmin_inspect", instance_pk=venue.pk)
+    return render(request, "venues/admin/form.html", {
+        "form": form, "title": _("Help the owner of %(venue)s") % {"venue": venue.name},
+        "submit": _("Save"), "back_url": reverse("venues_venue_modeladmin_inspect", args=[venue.pk]),
+    })
+

@@ -133,6 +133,7 @@ def register_staff_urls():
         path("venues/areas/<int:area_id>/delete/", staff_views.area_delete, name="venues_area_delete"),
         path("venues/venue/<int:venue_id>/move/", staff_views.venue_move, name="venues_venue_move"),
         path("venues/census/", staff_views.census_add, name="venues_census_add"),
+        path("venues/venue/<int:venue_id>/owner-help/", staff_views.owner_help, name="venues_owner_help"),
         path("venues/venue/<int:venue_id>/photos/", staff_views.photo_add, name="venues_photo_add"),
         path("venues/venue/<int:venue_id>/claim-code/", staff_views.claim_code, name="venues_claim_code"),
     ]

@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "venues.context_processors.owner",
             ],
         },
     },
@@ -154,7 +155,12 @@ X_FRAME_OPTIONS = "SAMEORIGIN"  # the Wagtail admin previews pages in a same-ori
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-LOGIN_URL = "/admin/login/"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",  # staff: username and password
+    "venues.auth.MobileBackend",  # owners: mobile number and password
+]
+# Owners sign in at /owner/login/; staff at /admin/login/ (Wagtail sends them there itself).
+LOGIN_URL = "/owner/login/"
 
 # Background tasks. Wagtail's own tasks (the reference index, which decides whether a
 # document may be downloaded) stay immediate, so a published attachment works at once.

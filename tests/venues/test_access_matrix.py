@@ -10,14 +10,15 @@ import pytest
 from home.roles import EDITORS
 from tests.factories import UserFactory, make_staff, make_venue
 from venues.census_import import FIELDS, example_row
-from venues.models import Area, AreaLevel, ImportBatch, ImportStatus, VenuePhoto, VenueStatus
+from venues.models import Area, AreaLevel, ImportBatch, ImportStatus, Message, VenuePhoto, VenueStatus
 from venues.roles import GRID_WORKER, LEAD_OFFICE, LEADER, TOWN_OFFICE, VILLAGE_STAFF
 
 pytestmark = pytest.mark.django_db
 
 OK, LOGIN, NOT_FOUND, FORBIDDEN = "ok", "login", "not found", "forbidden"
-ROLES = ["anonymous", "editor", "qg_staff", "mg_staff", "qg_grid", "leader", "town",
-         "lead_catering", "superuser"]
+ROLES = ["anonymous", "owner", "other_owner", "editor", "qg_staff", "mg_staff", "qg_grid", "leader",
+         "town", "lead_catering", "superuser"]
+OWNERS = ("owner", "other_owner")
 
 
 def everyone(outcome):
@@ -40,6 +41,11 @@ def review_action():
         "qg_grid": FORBIDDEN, "leader": FORBIDDEN, "town": OK, "lead_catering": NOT_FOUND,
         "superuser": OK,
     }
+
+
+def signed_in(outcome):
+    """Owner pages: anonymous visitors are sent to sign in."""
+    return {**everyone(outcome), "anonymous": LOGIN}
 
 
 def town_office_only():
@@ -88,11 +94,35 @@ EXPECTED = {
                             ("venues_import_result", "get"), ("venues_import_rejected", "get"),
                             ("venues_import_run", "post")]},
     "venues_photo_add": ("post", {**staff_view(), "leader": FORBIDDEN}),
-    # A venue's photo: those who see the venue; for anyone else it does not exist.
-    "owner:photo": ("get", {**staff_view(), "anonymous": NOT_FOUND}),
+    "venues_owner_help": ("get", review_action()),
+    # The owner site: the shop's owner sees its photo and their message; another owner
+    # finds neither; staff signed in there are shown the way to the back office.
+    "owner:photo": ("get", {**staff_view(), "anonymous": NOT_FOUND, "owner": OK,
+                            "other_owner": NOT_FOUND}),
+    "owner:home": ("get", signed_in(OK)),
+    "owner:messages": ("get", signed_in(OK)),
+    "owner:message": ("get", {**signed_in(OK), "other_owner": NOT_FOUND}),
+    "owner:claim": ("get", signed_in(OK)),
+    "owner:account": ("get", signed_in(OK)),
+    "owner:change_password": ("get", signed_in(OK)),
+    "owner:change_mobile": ("get", signed_in(OK)),
+    "owner:change_mobile_confirm": ("get", signed_in(OK)),
+    "owner:signup": ("get", everyone(OK)),
+    "owner:signup_confirm": ("get", everyone(OK)),
+    "owner:login": ("get", everyone(OK)),
+    "owner:logout": ("post", everyone(LOGIN)),
+    "owner:reset": ("get", everyone(OK)),
+    "owner:reset_confirm": ("get", everyone(OK)),
     "owner:classify": ("get", everyone(OK)),
     "venue_card": ("get", everyone(OK)),
 }
+
+
+# Owners have no back-office access: Wagtail sends them to its sign-in page.
+for _name, (_method, _outcomes) in EXPECTED.items():
+    if _name.startswith("venues_"):
+        for _role in OWNERS:
+            _outcomes[_role] = LOGIN
 
 
 def our_patterns():
@@ -122,6 +152,8 @@ def people(tree):
 
     return {
         "anonymous": AnonymousUser(),
+        "owner": UserFactory(username="shop-owner", mobile="13900000011"),
+        "other_owner": UserFactory(username="other-owner", mobile="13900000022"),
         "editor": UserFactory(groups=[EDITORS]),
         "qg_staff": member(VILLAGE_STAFF, tree["qinggang"]),
         "mg_staff": member(VILLAGE_STAFF, tree["mugen"]),
@@ -133,7 +165,7 @@ def people(tree):
     }
 
 
-def url_for(name, venue, area, colleague=None, empty_grid=None, photo=None, batch=None):
+def url_for(name, venue, area, colleague=None, empty_grid=None, photo=None, batch=None, message=None):
     from django.urls import reverse
 
     kwargs = {
@@ -153,6 +185,8 @@ def url_for(name, venue, area, colleague=None, empty_grid=None, photo=None, batc
         "venues_venue_move": {"venue_id": venue.pk},
         "venues_claim_code": {"venue_id": venue.pk},
         "venues_photo_add": {"venue_id": venue.pk},
+        "venues_owner_help": {"venue_id": venue.pk},
+        "owner:message": {"message_id": message.pk if message else 0},
         "owner:photo": {"photo_id": photo.pk if photo else 0},
         **dict.fromkeys(["venues_import_mapping", "venues_import_preview", "venues_import_result",
                          "venues_import_rejected", "venues_import_run"], {"batch_id": batch.pk}),
@@ -178,7 +212,9 @@ def test_access_matrix(client, tree, people, name, role):
     # An approved shop in 青杠村's first grid: out of scope for 木根村 and for the
     # catering office, in scope for everyone else with venue rights.
     venue = make_venue(tree["qinggang-1"], "shopping", status=VenueStatus.SUBMITTED
-                       if name == "venues_venue_review" else VenueStatus.APPROVED)
+                       if name == "venues_venue_review" else VenueStatus.APPROVED,
+                       owner=None if name == "venues_claim_code" else people["owner"])
+    message = Message.objects.create(recipient=people["owner"], venue=venue, subject="已批准", body="…")
     user = people[role]
     if user.is_authenticated:
         client.force_login(user)
@@ -195,7 +231,7 @@ def test_access_matrix(client, tree, people, name, role):
     photo = VenuePhoto.objects.create(venue=venue, kind="storefront", file=ContentFile(b"jpeg", "p.jpg"),
                                       width=1, height=1, uploaded_by=people["superuser"])
     url = url_for(name, venue, tree["qinggang"], colleague=people["qg_grid"], empty_grid=empty_grid,
-                  photo=photo, batch=batch)
+                  photo=photo, batch=batch, message=message)
     data = {"action": "approve"} if name == "venues_venue_review" else {}
     response = getattr(client, method)(url, data)
     assert outcome(response) == expected[role], f"{role} {method.upper()} {url}"
@@ -242,7 +278,7 @@ def test_list_filters_search_and_exports_stay_in_scope(client, tree, people, rol
     if user.is_authenticated:
         client.force_login(user)
     response = client.get("/admin/venues/venue/" + LIST_VARIANTS[variant](tree, venue))
-    if role in ("anonymous", "editor"):
+    if role in ("anonymous", "editor", *OWNERS):
         assert outcome(response) in (LOGIN, FORBIDDEN)
         return
     assert response.status_code == 200

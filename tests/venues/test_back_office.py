@@ -197,3 +197,13 @@ def test_a_lead_office_is_offered_only_its_kinds(client, tree, venues):
     html = client.get(LIST).content.decode()
     assert "餐饮场所" in html
     assert "?kind=shopping" not in html and "购物场所" not in html
+
+
+def test_the_detail_page_shows_the_operator_with_masked_numbers(client, tree):
+    venue = make_venue(tree["qinggang-1"], name="青杠小卖部", licence="unlicensed", credit_code="",
+                       no_code_reason="未办证", operator_name="李四", operator_mobile="13912345678",
+                       operator_id_number="11010519491231002X")
+    client.force_login(staff_in(tree["qinggang"]))
+    html = client.get(f"/admin/venues/venue/inspect/{venue.pk}/").content.decode()
+    assert "李四" in html and "139****5678" in html and "110105********002X" in html
+    assert "13912345678" not in html and "11010519491231002X" not in html

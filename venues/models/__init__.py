@@ -3,6 +3,7 @@
 from .areas import Area, AreaLevel
 from .audit import AuditEntry
 from .claims import ClaimCode
+from .codes import CodePurpose, VerificationCode
 from .imports import ImportBatch, ImportStatus
 from .kinds import KindRule, VenueKind
 from .messages import Message, SmsStatus
@@ -11,7 +12,8 @@ from .staff import Office, StaffProfile
 from .venues import LicenceSituation, PhotoKind, Venue, VenuePhoto, VenueStatus, VenueStatusChange
 
 __all__ = [
-    "Area", "AreaLevel", "AuditEntry", "ClaimCode", "ImportBatch", "ImportStatus", "KindRule",
-    "LicenceSituation", "Message", "Office", "PhotoKind", "SmsStatus", "StaffProfile", "User", "Venue",
-    "VenueKind", "VenuePhoto", "VenueStatus", "VenueStatusChange",
+    "Area", "AreaLevel", "AuditEntry", "ClaimCode", "CodePurpose", "ImportBatch", "ImportStatus",
+    "KindRule", "LicenceSituation", "Message", "Office", "PhotoKind", "SmsStatus", "StaffProfile",
+    "User", "Venue", "VenueKind", "VenuePhoto", "VenueStatus", "VenueStatusChange",
+    "VerificationCode",
 ]

@@ -118,6 +118,16 @@ class Venue(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="venues", verbose_name=_("owner account"),
     )
+    # The operator named on the venue may hold an account of their own, with the same rights
+    # on this venue as its owner.
+    operators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="operated_venues",
+        verbose_name=_("operator accounts"),
+    )
+    # Online registration: the furthest step of the form the owner has completed, and when
+    # they made the declaration and read the privacy notice (on submitting).
+    draft_step = models.PositiveSmallIntegerField(_("registration step reached"), default=0)
+    declared_at = models.DateTimeField(_("declaration made"), null=True, blank=True)
     public_code = models.CharField(
         _("public code"), max_length=PUBLIC_CODE_LENGTH, unique=True, default=new_public_code,
         editable=False,
@@ -230,6 +240,8 @@ class VenueStatusChange(models.Model):
         pgettext_lazy("status change", "to"), max_length=20, choices=VenueStatus.choices
     )
     reason = models.TextField(_("reason"), blank=True)
+    # A return may point at fields: {field name: what to change}, shown beside those fields.
+    field_notes = models.JSONField(_("notes on fields"), default=dict, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from venues import notify
-from venues.access import area_in_scope, can_see_venue, venues_for
+from venues.access import area_in_scope, can_see_venue, holds_venue, venues_for
 from venues.models import AuditEntry, Venue, VenueStatus, VenueStatusChange
 from venues.models.venues import new_public_code
 
@@ -53,7 +53,7 @@ def may(user, venue, action):
     if venue.status not in transition.sources:
         return False
     if transition.by == OWNER:
-        return venue.owner_id is not None and venue.owner_id == user.pk
+        return holds_venue(user, venue)
     return user.has_perm("venues.review_venue") and can_see_venue(user, venue)
 
 
@@ -61,10 +61,34 @@ def available_actions(user, venue):
     return [action for action in TRANSITIONS if may(user, venue, action)]
 
 
-def perform(venue, action, user, reason=""):
-    """Take ``action`` on ``venue`` as ``user``; returns the venue in its new state."""
+# The parts of a registration a reviewer may point at when returning it; the owner's form
+# shows each note beside the fields concerned.
+NOTE_FIELDS = {
+    "name": _("venue name"),
+    "address": _("address and village or grid"),
+    "kind": _("kind and scale"),
+    "licence": _("licence and credit code"),
+    "operator": _("operator and contact"),
+    "photos": _("photos"),
+}
+
+
+def clean_field_notes(field_notes):
+    """Notes on known fields only, stripped, empty ones dropped."""
+    notes = {}
+    for key, note in (field_notes or {}).items():
+        note = str(note or "").strip()
+        if key in NOTE_FIELDS and note:
+            notes[key] = note[:500]
+    return notes
+
+
+def perform(venue, action, user, reason="", field_notes=None):
+    """Take ``action`` on ``venue`` as ``user``; returns the venue in its new state.
+    ``field_notes`` ({NOTE_FIELDS key: text}) point a return at the fields concerned."""
     transition = TRANSITIONS[action]
     reason = (reason or "").strip()
+    field_notes = clean_field_notes(field_notes)
     if transition.needs_reason and not reason:
         raise ReasonRequired(_("Please give a reason."))
     with transaction.atomic():
@@ -81,7 +105,7 @@ def perform(venue, action, user, reason=""):
         locked.save(update_fields=["status", "updated_at"])
         VenueStatusChange.objects.create(
             venue=locked, actor=user, from_status=from_status, to_status=locked.status,
-            reason=reason,
+            reason=reason, field_notes=field_notes,
         )
         AuditEntry.objects.create(
             actor=user, action=f"venue.{action}", object_type="venue", object_id=str(locked.pk),

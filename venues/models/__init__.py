@@ -7,13 +7,13 @@ from .codes import CodePurpose, VerificationCode
 from .imports import ImportBatch, ImportStatus
 from .kinds import KindRule, VenueKind
 from .messages import Message, SmsStatus
-from .people import User
+from .people import PasswordHistory, User
 from .staff import Office, StaffProfile
 from .venues import LicenceSituation, PhotoKind, Venue, VenuePhoto, VenueStatus, VenueStatusChange
 
 __all__ = [
     "Area", "AreaLevel", "AuditEntry", "ClaimCode", "CodePurpose", "ImportBatch", "ImportStatus",
-    "KindRule", "LicenceSituation", "Message", "Office", "PhotoKind", "SmsStatus", "StaffProfile",
-    "User", "Venue", "VenueKind", "VenuePhoto", "VenueStatus", "VenueStatusChange",
-    "VerificationCode",
+    "KindRule", "LicenceSituation", "Message", "Office", "PasswordHistory", "PhotoKind",
+    "SmsStatus", "StaffProfile", "User", "Venue", "VenueKind", "VenuePhoto", "VenueStatus",
+    "VenueStatusChange", "VerificationCode",
 ]

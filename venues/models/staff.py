@@ -41,6 +41,10 @@ class StaffProfile(models.Model):
         help_text=_("Leave empty for village or community staff and grid workers."),
     )
     areas = models.ManyToManyField("venues.Area", verbose_name=_("areas"), related_name="+")
+    single_session = models.BooleanField(
+        _("one sign-in at a time"), default=False,
+        help_text=_("Signing in again ends the account's other session."),
+    )
 
     class Meta:
         verbose_name = _("staff profile")

@@ -14,6 +14,11 @@ class HomeConfig(AppConfig):
         # Captions must reach the browser as text/vtt or <track> ignores them.
         mimetypes.add_type("text/vtt", ".vtt")
 
+        # Wagtail's choosers start without inline script (the admin's CSP forbids it).
+        from .admin_scripts import patch_chooser_widgets
+
+        patch_chooser_widgets()
+
         from .roles import ensure_roles_after_migrate
 
         post_migrate.connect(ensure_roles_after_migrate, dispatch_uid="home.content_roles")

@@ -30,6 +30,8 @@ from notices.models import (
     TrainingTopic,
 )
 from venues.models import Area, AreaLevel, Office, StaffProfile, Venue, VenueKind
+from venues.otp import demo_backup_codes as backup_codes_for
+from venues.otp import needs_second_factor
 from venues.roles import GRID_WORKER, LEAD_OFFICE, LEADER, TOWN_OFFICE, VILLAGE_STAFF
 from venues.validators import credit_code_check_char
 from venues.workflows.registration import perform
@@ -624,7 +626,20 @@ def ensure_demo_accounts():
                 office = Office.objects.get(name=office_name) if office_name else None
                 StaffProfile.objects.create(user=user, office=office).areas.set([area])
         rows.append((username, password, role))
+    demo_backup_codes()
     return rows
+
+
+def demo_backup_codes():
+    """Every demo staff account gets backup codes for the admin's second factor (venues.otp),
+    new ones only when none are left; returns {username: codes} for `make run` to print."""
+    User = get_user_model()
+    codes = {}
+    for username, *_ in DEMO_ACCOUNTS:
+        user = User.objects.filter(username=username).first()
+        if user is not None and needs_second_factor(user):
+            codes[username] = backup_codes_for(user)
+    return codes
 
 
 # The workflow steps that lead from a draft to each demo status.

@@ -459,7 +459,7 @@ SUMMARY_NOTE = {"name": "name", "address": "address", "kind": "kind", "licence":
 
 def summary(page, venue, notes=None, editable=False):
     """The registration as the owner entered it, step by step, with the reviewer's notes."""
-    from venues.masking import mask_id_number
+    from venues.masking import mask_id_number, mask_mobile
 
     notes = notes or {}
     sections = []
@@ -467,6 +467,8 @@ def summary(page, venue, notes=None, editable=False):
         rows = []
         for name in current.fields:
             value = _display(venue, name)
+            if name in ("operator_mobile", "contact_mobile") and value:
+                value = mask_mobile(value)
             if name == "operator_id_number" and value:
                 value = mask_id_number(value)
             if value == "" and name not in ("name", "kind", "area", "address", "licence",

@@ -6,3 +6,8 @@ class VenuesConfig(AppConfig):
     name = "venues"
     verbose_name = _("Venues")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks, security  # noqa: F401 (importing checks registers the system checks)
+
+        security.connect()  # sign-in, failure, lockout and sign-out: audit entries, session policy

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import audit
 from .admin_views import ScopedIndexView
 from .masking import mask_id_number, mask_mobile
 from .models import Area, AreaLevel, Venue
@@ -85,6 +86,8 @@ class VenueIndexView(ScopedIndexView):
     def as_spreadsheet(self, queryset, spreadsheet_format):
         venues = list(queryset.select_related("kind", "area").prefetch_related("other_kinds"))
         self.villages = Area.village_names([venue.area for venue in venues])
+        audit.record(self.request, "venue.export", None, format=spreadsheet_format, rows=len(venues),
+                     query=self.request.GET.urlencode())
         return super().as_spreadsheet(venues, spreadsheet_format)
 
     def get_filename(self):

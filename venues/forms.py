@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .access import areas_for, kinds_for
 from .models import Area, AreaLevel, AuditEntry, Office, PhotoKind, StaffProfile, Venue
+from .passwords import STAFF_PASSWORD_HELP, mark_staff
 from .roles import LEAD_OFFICE, STAFF_ROLES
 from .rules.classification import subtype_choices
 from .validators import normalize_credit_code, normalize_id_number, normalize_mobile
@@ -51,7 +52,12 @@ class StaffForm(forms.Form):
         label=_("account enabled"), required=False, initial=True,
         help_text=_("A disabled account cannot sign in; its records are kept."),
     )
-    password1 = forms.CharField(label=_("initial password"), widget=forms.PasswordInput, strip=False)
+    single_session = forms.BooleanField(
+        label=StaffProfile._meta.get_field("single_session").verbose_name, required=False,
+        help_text=StaffProfile._meta.get_field("single_session").help_text,
+    )
+    password1 = forms.CharField(label=_("initial password"), widget=forms.PasswordInput, strip=False,
+                                help_text=STAFF_PASSWORD_HELP)
     password2 = forms.CharField(
         label=_("initial password again"), widget=forms.PasswordInput, strip=False
     )
@@ -65,7 +71,7 @@ class StaffForm(forms.Form):
                 username=staff_user.username, full_name=staff_user.full_name,
                 mobile=staff_user.mobile or "", role=group.name if group else "",
                 office=profile.office, areas=list(profile.areas.all()),
-                is_active=staff_user.is_active,
+                is_active=staff_user.is_active, single_session=profile.single_session,
             )
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [("", "---------"), *((name, name) for name in STAFF_ROLES)]
@@ -106,8 +112,8 @@ class StaffForm(forms.Form):
             if cleaned["password1"] != cleaned.get("password2"):
                 self.add_error("password2", _("The two passwords differ."))
             else:
-                candidate = get_user_model()(username=cleaned.get("username", ""),
-                                             full_name=cleaned.get("full_name", ""))
+                candidate = mark_staff(get_user_model()(username=cleaned.get("username", ""),
+                                                        full_name=cleaned.get("full_name", "")))
                 try:
                     password_validation.validate_password(cleaned["password1"], candidate)
                 except ValidationError as error:
@@ -121,12 +127,14 @@ class StaffForm(forms.Form):
         user = get_user_model()() if creating else self.staff_user
         user.username, user.full_name, user.mobile = data["username"], data["full_name"], data["mobile"]
         if creating:
+            mark_staff(user)  # its profile comes below; the password history needs to know now
             user.set_password(data["password1"])
         else:
             user.is_active = data["is_active"]
         user.save()
         profile, _ = StaffProfile.objects.get_or_create(user=user)
         profile.office = data["office"]
+        profile.single_session = data["single_session"]
         profile.save()
         # Areas outside the manager's scope (set by someone with a wider one) are kept.
         kept = profile.areas.exclude(pk__in=areas_for(self.manager).values("pk"))
@@ -144,7 +152,8 @@ class StaffForm(forms.Form):
 
 
 class SetPasswordForm(forms.Form):
-    password1 = forms.CharField(label=_("new password"), widget=forms.PasswordInput, strip=False)
+    password1 = forms.CharField(label=_("new password"), widget=forms.PasswordInput, strip=False,
+                                help_text=STAFF_PASSWORD_HELP)
     password2 = forms.CharField(label=_("new password again"), widget=forms.PasswordInput, strip=False)
 
     def __init__(self, *args, staff_user, **kwargs):

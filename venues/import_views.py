@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from openpyxl.utils import get_column_letter
 
-from . import census_import
+from . import audit, census_import
 from .access import scope_roots
 from .models import ImportBatch, ImportStatus
 
@@ -187,6 +187,8 @@ def import_result(request, batch_id):
 def import_rejected(request, batch_id):
     batch = _batch(request, batch_id)
     data = census_import.rejected_rows_workbook(batch, request.user)
+    # The person's own sheet comes back as it was, to be fixed: recorded as an export.
+    audit.record(request, "import.rejected_download", batch)
     return _xlsx_response(data, _("%(name)s-rows-to-fix") % {"name": Path(batch.file_name).stem} + ".xlsx")
 
 

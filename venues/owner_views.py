@@ -11,6 +11,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -83,9 +84,16 @@ def link_operated_venues(user):
 
 # Signing up, in and out ------------------------------------------------------------------
 
+def _resend_data(request, purpose):
+    """A "send the code again" button posts no number: it is the one in the session."""
+    if request.method == "POST" and request.POST.get("resend") and _pending(request, purpose):
+        return {"mobile": _pending(request, purpose)}
+    return request.POST or None
+
+
 @never_cache
 def signup(request):
-    form = SignUpStartForm(request.POST or None)
+    form = SignUpStartForm(_resend_data(request, CodePurpose.SIGN_UP))
     if request.method == "POST" and form.is_valid():
         sent = _send(request, form.cleaned_data["mobile"], CodePurpose.SIGN_UP, "owner:signup_confirm")
         if not isinstance(sent, str):
@@ -124,7 +132,7 @@ def signup_confirm(request):
     return _page(request, "owner/form.html", _("Sign up"), form=form, submit=_("Create my account"),
                  intro=_("Enter the code sent to %(mobile)s, your name and a password.")
                  % {"mobile": mask_mobile(mobile)},
-                 resend=(reverse("owner:signup"), mobile))
+                 resend=reverse("owner:signup"))
 
 
 @never_cache
@@ -136,10 +144,14 @@ def login_view(request):
     if request.method == "POST" and form.is_valid():
         login(request, form.user, backend=BACKEND)
         return redirect(next_url or "owner:home")
-    return _page(request, "owner/form.html", _("Sign in"), form=form, submit=_("Sign in"), next=next_url,
-                 after=[(reverse("owner:signup"), _("No account yet: sign up")),
-                        (reverse("owner:reset"), _("Forgot the password?")),
-                        ("/admin/", _("Staff sign in here"))])
+    # A TemplateResponse, so that a lockout (venues.security.lockout_response) shows its
+    # message on this same page, beside the form.
+    return TemplateResponse(request, "owner/form.html", {
+        "title": _("Sign in"), "form": form, "submit": _("Sign in"), "next": next_url,
+        "after": [(reverse("owner:signup"), _("No account yet: sign up")),
+                  (reverse("owner:reset"), _("Forgot the password?")),
+                  ("/admin/", _("Staff sign in here"))],
+    })
 
 
 @require_POST
@@ -151,7 +163,7 @@ def logout_view(request):
 
 @never_cache
 def reset(request):
-    form = MobileOnlyForm(request.POST or None)
+    form = MobileOnlyForm(_resend_data(request, CodePurpose.RESET_PASSWORD))
     if request.method == "POST" and form.is_valid():
         mobile = form.cleaned_data["mobile"]
         from .auth import owners
@@ -193,7 +205,7 @@ def reset_confirm(request):
                  submit=_("Set the new password"),
                  intro=_("Enter the code sent to %(mobile)s and a new password.")
                  % {"mobile": mask_mobile(mobile)},
-                 resend=(reverse("owner:reset"), mobile))
+                 resend=reverse("owner:reset"))
 
 
 # The owner's pages ------------------------------------------------------------------------

@@ -10,6 +10,9 @@ LEAD_OFFICE = "牵头办室"
 VILLAGE_STAFF = "村（社区）工作人员"
 GRID_WORKER = "网格员"
 LEADER = "镇领导"
+# Reads the audit log and nothing else; managed by the system administrator, not by the
+# town office whose work it audits.
+AUDITOR = "审计员"
 
 STAFF_ROLES = [TOWN_OFFICE, LEAD_OFFICE, VILLAGE_STAFF, GRID_WORKER, LEADER]
 
@@ -35,6 +38,8 @@ ROLE_PERMISSIONS = {
         ("venues", "add_venue"),
     ],
     GRID_WORKER: [("wagtailadmin", "access_admin"), ("venues", "view_venue"), ("venues", "add_venue")],
+    AUDITOR: [("wagtailadmin", "access_admin"), ("venues", "view_auditentry"),
+              ("venues", "export_auditentry")],
     LEADER: [("wagtailadmin", "access_admin"), ("venues", "view_venue")],
 }
 

@@ -57,8 +57,10 @@ class ConsoleBackend(BaseBackend):
     """Prints each message: a developer's machine and the demo."""
 
     def send(self, mobile, template_id, params, text):
+        from .masking import mask_mobile
+
         sys.stdout.write(
-            f"[SMS] to {mobile} template {template_id} "
+            f"[SMS] to {mask_mobile(mobile)} template {template_id} "
             f"params {json.dumps(params, ensure_ascii=False)}\n      {text}\n"
         )
         sys.stdout.flush()

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from openpyxl import Workbook
 
-from . import photos
+from . import audit, photos
 from .access import area_in_scope, areas_for, may_help_owner, staff_for, venues_for
 from .forms import (
     AreaForm,
@@ -60,6 +60,7 @@ def staff_index(request):
     if role in STAFF_ROLES:
         people = people.filter(groups__name=role)
     if request.GET.get("export") == "xlsx":
+        audit.record(request, "staff.export", None, query=request.GET.urlencode())
         return _staff_spreadsheet(people)
     return render(request, "venues/admin/staff_index.html", {
         "people": people, "query": query, "role": role, "roles": STAFF_ROLES,
@@ -305,3 +306,20 @@ def owner_help(request, venue_id):
         "submit": _("Save"), "back_url": reverse("venues_venue_modeladmin_inspect", args=[venue.pk]),
     })
 
+
+
+@require_POST
+def reveal(request, venue_id):
+    """The venue's personal numbers in full: a deliberate request, written to the audit."""
+    venue = get_object_or_404(venues_for(request.user).select_related("owner"), pk=venue_id)
+    numbers = [
+        (_("operator's mobile"), venue.operator_mobile),
+        (_("operator's ID card number"), venue.operator_id_number),
+        (_("contact's mobile"), venue.contact_mobile),
+        (_("owner's mobile"), venue.owner.mobile if venue.owner else ""),
+    ]
+    numbers = [(label, value) for label, value in numbers if value]
+    audit.record(request, "venue.reveal", venue, fields=[str(label) for label, _value in numbers])
+    response = render(request, "venues/admin/reveal.html", {"venue": venue, "numbers": numbers})
+    response["Cache-Control"] = "no-store"
+    return response

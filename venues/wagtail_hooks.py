@@ -12,7 +12,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 
-from . import staff_views
+from . import otp_views, staff_views
 from .access import venues_for
 from .admin_views import (
     KindFilter,
@@ -27,6 +27,7 @@ from .admin_views import (
     reissue_code,
     review,
 )
+from .audit_admin import AuditEntryAdmin
 from .export import LIST_EXPORT, VenueIndexView
 from .import_views import import_urls
 from .models import Office, Venue, VenueKind
@@ -133,6 +134,7 @@ def register_staff_urls():
         path("venues/areas/<int:area_id>/delete/", staff_views.area_delete, name="venues_area_delete"),
         path("venues/venue/<int:venue_id>/move/", staff_views.venue_move, name="venues_venue_move"),
         path("venues/census/", staff_views.census_add, name="venues_census_add"),
+        path("venues/venue/<int:venue_id>/reveal/", staff_views.reveal, name="venues_reveal"),
         path("venues/venue/<int:venue_id>/owner-help/", staff_views.owner_help, name="venues_owner_help"),
         path("venues/venue/<int:venue_id>/photos/", staff_views.photo_add, name="venues_photo_add"),
         path("venues/venue/<int:venue_id>/claim-code/", staff_views.claim_code, name="venues_claim_code"),
@@ -169,3 +171,18 @@ def add_todo_panel(request, panels):
 @hooks.register("insert_global_admin_css")
 def admin_css():
     return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))
+
+
+# The second factor (venues.otp): its setup, verify and backup-code pages, and a way to set up
+# a new phone from the account page.
+@hooks.register("register_admin_urls")
+def second_factor_urls():
+    return otp_views.admin_urls()
+
+
+@hooks.register("register_account_menu_item")
+def second_factor_account_item(request):
+    return otp_views.account_menu_item(request)
+
+
+modeladmin_register(AuditEntryAdmin)

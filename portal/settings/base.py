@@ -1,6 +1,7 @@
 """Settings shared by every environment. Safe by default: DEBUG is off and secrets come
 from the environment; dev.py loosens what a developer's machine needs."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -65,12 +66,18 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Security headers (portal.middleware): a fixed Content Security Policy, and no-store on
+    # personal pages. Outside the others so that their responses (redirects, CSRF failures,
+    # lockouts) get the headers too; static files from WhiteNoise above need neither.
+    "portal.middleware.ContentSecurityPolicyMiddleware",
+    "portal.middleware.PrivatePageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "venues.audit.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -116,8 +123,10 @@ AUTH_USER_MODEL = "venues.User"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 8}},
+    # Length by role (staff 10 with three kinds of character and no reuse of the last 5,
+    # owners 8); its password_changed() hook stamps and records every new password.
+    {"NAME": "venues.passwords.AccountPasswordValidator",
+     "OPTIONS": {"staff_min_length": 10, "staff_kinds": 3, "history": 5, "owner_min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -135,6 +144,14 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
+# The audit log is kept at least this long (等保: six months); `manage.py purge_audit`
+# removes older entries.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "184"))
+
+# ID card numbers are encrypted at rest (venues.crypto) with these Fernet keys, newest first,
+# from the environment (comma-separated). dev.py and test.py set fixed keys of their own.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+
 # Owners' photos (storefronts, licences) are personal data: stored outside MEDIA_ROOT, which
 # the web server may publish, and served only by views that check who may see them.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media"))
@@ -151,9 +168,13 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-X_FRAME_OPTIONS = "SAMEORIGIN"  # the Wagtail admin previews pages in a same-origin frame
+# --- Security headers (see portal/middleware.py for the Content Security Policy) ---------
+# DENY everywhere: Wagtail 7.4's preview and block-preview views, the only pages it frames,
+# override this with SAMEORIGIN themselves (wagtail.utils.decorators).
+X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"  # Django's default, stated
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",  # staff: username and password
@@ -219,3 +240,59 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# --- Second factor for the back office (django-otp; venues.otp) ------------------------------
+# Everyone who may use /admin/ enters a one-time code (authenticator app, or a backup code)
+# once per session. OTPMiddleware marks a verified session; SecondFactorMiddleware sends an
+# unverified one to the setup or verify page. Only the test settings turn it off;
+# production.py and the deploy check (venues.checks) refuse to run without it.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1, "venues.otp.SecondFactorMiddleware"
+)
+OTP_REQUIRED_FOR_ADMIN = True
+OTP_TOTP_ISSUER = "双河镇九小场所"  # the account's name in the authenticator app
+# --- end of the second factor -----------------------------------------------------------------
+
+# --- Accounts and sessions (等保 level 2; venues.security, venues.passwords) -----------------
+# Sign-in lockout: 5 failures lock that account from that address for 15 minutes, on the
+# owner login (the mobile number counts as the username) and the admin login alike. Per
+# account and address together: by account alone anyone could lock an owner out with their
+# (semi-public) mobile number; by address alone a village office behind one address would
+# lock out each other.
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS.insert(0, "axes.backends.AxesStandaloneBackend")  # first: refuses locked accounts
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "venues.security.axes_username"
+AXES_LOCKOUT_CALLABLE = "venues.security.lockout_response"  # the login page with the message
+AXES_RESET_ON_SUCCESS = True  # "consecutive" failures: a success starts the count again
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # ends when the message says it does
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "mobile"]
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins go to our audit log instead
+# Staff passwords expire (venues.security.StaffPasswordAgeMiddleware sends them to change it).
+STAFF_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("STAFF_PASSWORD_MAX_AGE_DAYS", "90"))
+# Sessions: 30 idle minutes (the expiry moves on with every request), 12 hours at most since
+# the sign-in (SessionPolicyMiddleware), cookies only over HTTPS in production, never read by
+# scripts, not sent with cross-site requests.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ABSOLUTE_AGE = 12 * 60 * 60
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "venues.security.SessionPolicyMiddleware",
+)
+MIDDLEWARE += [
+    "venues.security.StaffPasswordAgeMiddleware",  # after the second factor's middleware
+    "axes.middleware.AxesMiddleware",  # turns a lockout into its page
+]
+# --- end of accounts and sessions -------------------------------------------------------------

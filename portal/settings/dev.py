@@ -12,3 +12,5 @@ STORAGES["staticfiles"] = {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# A fixed key for dev data only; production reads FIELD_ENCRYPTION_KEYS from the environment.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", "aMKIfZsLgxgboX_afUKh5lEE4IQIhXgyFjkoPPpdEus=")

@@ -23,3 +23,12 @@ TASKS = {
     "background": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
 }
 SMS_BACKEND = "venues.sms.LocmemBackend"
+# A fixed key for test data only; production reads FIELD_ENCRYPTION_KEYS from the environment.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", "LZk5px8PFj82FcrLlk_Z_Sukd_GcePrDi4th1zTwoxE=")
+# The suite signs staff in with client.force_login; the second factor's own tests turn it on.
+OTP_REQUIRED_FOR_ADMIN = False
+# Lockout stays on; the test client's login() passes no request, which axes alone refuses.
+AUTHENTICATION_BACKENDS = [
+    "tests.axes_backend.ClientLoginAxesBackend" if backend == "axes.backends.AxesStandaloneBackend"
+    else backend for backend in AUTHENTICATION_BACKENDS
+]

@@ -5,6 +5,7 @@ Without chromium they are not collected and tests/conftest.py prints one line sa
 CI sets REQUIRE_BROWSER_TESTS=1 so that a missing browser fails instead."""
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,14 @@ def axe_violations(page, allowed=()):
         for violation in results.response["violations"]
         if violation["id"] not in allowed
     ]
+
+
+def wait_until(page, expression, timeout=10000):
+    """page.wait_for_function() for pages under our Content Security Policy: Playwright runs
+    that predicate through the page's own eval(), which the policy (no 'unsafe-eval') refuses,
+    while page.evaluate() is not subject to it."""
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for: {expression}")
+        page.wait_for_timeout(100)

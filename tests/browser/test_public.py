@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, wait_until
 
 
 def assert_fits_the_screen(page):
@@ -108,14 +108,14 @@ def test_training_video_plays_with_chinese_captions(phone, demo_site):
     video_statuses = []
     phone.on("response", lambda r: r.url.endswith(".mp4") and video_statuses.append(r.status))
     phone.goto("/training/training-1/")
-    phone.wait_for_function("document.querySelector('video').readyState >= 1", timeout=10000)
+    wait_until(phone, "document.querySelector('video').readyState >= 1")
     assert phone.evaluate("Math.round(document.querySelector('video').duration)") == 6
-    phone.wait_for_function(
-        "(() => { const t = document.querySelector('video').textTracks[0];"
-        " return t && t.cues && t.cues.length === 3; })()", timeout=10000)
+    wait_until(
+        phone, "(() => { const t = document.querySelector('video').textTracks[0];"
+        " return Boolean(t && t.cues && t.cues.length === 3); })()")
     assert "压力表" in phone.evaluate("document.querySelector('video').textTracks[0].cues[0].text")
     phone.evaluate("document.querySelector('video').currentTime = 5")
-    phone.wait_for_function("document.querySelector('video').readyState >= 2", timeout=10000)
+    wait_until(phone, "document.querySelector('video').readyState >= 2")
     # The browser fetches media by byte ranges, and the server answers them.
     assert 206 in video_statuses
     assert axe_violations(phone) == []

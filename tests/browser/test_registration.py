@@ -16,7 +16,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from home.registration import STEP_BY_SLUG
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, wait_until
 from tests.browser.test_public import assert_fits_the_screen, assert_only_our_origin
 from tests.factories import UserFactory, make_staff, make_venue
 from venues import photos
@@ -139,7 +139,7 @@ def test_the_whole_registration_on_a_phone(phone, live_server, owner):
     phone.locator("#photo-licence ~ button").click()
     expect(phone.locator("#photos-licence ~ ul img")).to_have_count(1)
     # The image is served to its owner.
-    phone.wait_for_function("[...document.querySelectorAll('.reg-photo')].every(i => i.complete)")
+    wait_until(phone, "[...document.querySelectorAll('.reg-photo')].every(i => i.complete)")
     widths = phone.evaluate("[...document.querySelectorAll('.reg-photo')].map(i => i.naturalWidth)")
     assert widths == [1200, 1200]
     check(phone)

@@ -10,7 +10,16 @@ import pytest
 from home.roles import EDITORS
 from tests.factories import UserFactory, make_staff, make_venue
 from venues.census_import import FIELDS, example_row
-from venues.models import Area, AreaLevel, ImportBatch, ImportStatus, Message, VenuePhoto, VenueStatus
+from venues.models import (
+    Area,
+    AreaLevel,
+    AuditEntry,
+    ImportBatch,
+    ImportStatus,
+    Message,
+    VenuePhoto,
+    VenueStatus,
+)
 from venues.roles import GRID_WORKER, LEAD_OFFICE, LEADER, TOWN_OFFICE, VILLAGE_STAFF
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +55,11 @@ def review_action():
 def signed_in(outcome):
     """Owner pages: anonymous visitors are sent to sign in."""
     return {**everyone(outcome), "anonymous": LOGIN}
+
+
+def auditors_only():
+    """The audit log: auditors (tested apart) and superusers."""
+    return {**everyone(FORBIDDEN), "anonymous": LOGIN, "superuser": OK}
 
 
 def town_office_only():
@@ -113,8 +127,21 @@ EXPECTED = {
     "owner:logout": ("post", everyone(LOGIN)),
     "owner:reset": ("get", everyone(OK)),
     "owner:reset_confirm": ("get", everyone(OK)),
+    # The audit log: auditors and superusers read it; nobody writes to it here.
+    "venues_auditentry_modeladmin_index": ("get", auditors_only()),
+    "venues_auditentry_modeladmin_inspect": ("get", auditors_only()),
+    "venues_auditentry_modeladmin_create": ("get", {**everyone(FORBIDDEN), "anonymous": LOGIN}),
+    "venues_auditentry_modeladmin_edit": ("get", {**everyone(FORBIDDEN), "anonymous": LOGIN}),
+    "venues_auditentry_modeladmin_delete": ("post", {**everyone(FORBIDDEN), "anonymous": LOGIN}),
+    "venues_reveal": ("post", {**staff_view(), "editor": NOT_FOUND}),
     "owner:classify": ("get", everyone(OK)),
     "venue_card": ("get", everyone(OK)),
+    # The second factor's pages (tests/venues/test_second_factor.py has their rules): anyone
+    # who may use the admin sets up an app; verifying without a device leads there (OK); with no
+    # new backup codes in the session, that page goes back to the dashboard (read as FORBIDDEN).
+    "venues_otp_setup": ("get", {**everyone(OK), "anonymous": LOGIN}),
+    "venues_otp_verify": ("get", {**everyone(OK), "anonymous": LOGIN}),
+    "venues_otp_backup_codes": ("get", {**everyone(FORBIDDEN), "anonymous": LOGIN}),
 }
 
 
@@ -165,7 +192,8 @@ def people(tree):
     }
 
 
-def url_for(name, venue, area, colleague=None, empty_grid=None, photo=None, batch=None, message=None):
+def url_for(name, venue, area, colleague=None, empty_grid=None, photo=None, batch=None, message=None,
+            entry=None):
     from django.urls import reverse
 
     kwargs = {
@@ -186,6 +214,9 @@ def url_for(name, venue, area, colleague=None, empty_grid=None, photo=None, batc
         "venues_claim_code": {"venue_id": venue.pk},
         "venues_photo_add": {"venue_id": venue.pk},
         "venues_owner_help": {"venue_id": venue.pk},
+        "venues_reveal": {"venue_id": venue.pk},
+        **dict.fromkeys(["venues_auditentry_modeladmin_inspect", "venues_auditentry_modeladmin_edit",
+                         "venues_auditentry_modeladmin_delete"], {"instance_pk": entry.pk if entry else 0}),
         "owner:message": {"message_id": message.pk if message else 0},
         "owner:photo": {"photo_id": photo.pk if photo else 0},
         **dict.fromkeys(["venues_import_mapping", "venues_import_preview", "venues_import_result",
@@ -231,7 +262,8 @@ def test_access_matrix(client, tree, people, name, role):
     photo = VenuePhoto.objects.create(venue=venue, kind="storefront", file=ContentFile(b"jpeg", "p.jpg"),
                                       width=1, height=1, uploaded_by=people["superuser"])
     url = url_for(name, venue, tree["qinggang"], colleague=people["qg_grid"], empty_grid=empty_grid,
-                  photo=photo, batch=batch, message=message)
+                  photo=photo, batch=batch, message=message,
+                  entry=AuditEntry.objects.create(action="test", object_type="venue", object_id="1"))
     data = {"action": "approve"} if name == "venues_venue_review" else {}
     response = getattr(client, method)(url, data)
     assert outcome(response) == expected[role], f"{role} {method.upper()} {url}"

@@ -109,7 +109,8 @@ def test_the_console_backend_prints_the_message(settings, capsys):
     settings.SMS_BACKEND = "venues.sms.ConsoleBackend"
     sms.send_sms("13900000001", "verification_code", {"code": "123456"})
     printed = capsys.readouterr().out
-    assert "13900000001" in printed and "123456" in printed and "verification_code" in printed
+    assert "139****0001" in printed and "123456" in printed and "verification_code" in printed
+    assert "13900000001" not in printed
 
 
 def test_an_operator_with_an_account_hears_too(tree, owner, reviewer, sms_outbox,

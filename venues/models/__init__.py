@@ -1,7 +1,7 @@
 """The domain, one module per concept."""
 
 from .areas import Area, AreaLevel
-from .audit import AuditEntry
+from .audit import AuditEntry, AuditOutcome, ImmutableAudit
 from .claims import ClaimCode
 from .codes import CodePurpose, VerificationCode
 from .imports import ImportBatch, ImportStatus
@@ -12,8 +12,8 @@ from .staff import Office, StaffProfile
 from .venues import LicenceSituation, PhotoKind, Venue, VenuePhoto, VenueStatus, VenueStatusChange
 
 __all__ = [
-    "Area", "AreaLevel", "AuditEntry", "ClaimCode", "CodePurpose", "ImportBatch", "ImportStatus",
-    "KindRule", "LicenceSituation", "Message", "Office", "PasswordHistory", "PhotoKind",
-    "SmsStatus", "StaffProfile", "User", "Venue", "VenueKind", "VenuePhoto", "VenueStatus",
-    "VenueStatusChange", "VerificationCode",
+    "Area", "AreaLevel", "AuditEntry", "AuditOutcome", "ClaimCode", "CodePurpose", "ImmutableAudit",
+    "ImportBatch", "ImportStatus", "KindRule", "LicenceSituation", "Message", "Office",
+    "PasswordHistory", "PhotoKind", "SmsStatus", "StaffProfile", "User", "Venue", "VenueKind",
+    "VenuePhoto", "VenueStatus", "VenueStatusChange", "VerificationCode",
 ]

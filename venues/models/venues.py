@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from venues.crypto import EncryptedCharField, keyed_hash
 from venues.validators import (
     normalize_credit_code,
     normalize_id_number,
@@ -104,11 +105,13 @@ class Venue(models.Model):
     operator_mobile = models.CharField(
         _("operator's mobile"), max_length=11, validators=[validate_mobile]
     )
-    operator_id_number = models.CharField(
-        _("operator's ID card number"), max_length=18, blank=True,
+    # Encrypted at rest (venues.crypto); found by operator_id_hash, never by the number.
+    operator_id_number = EncryptedCharField(
+        _("operator's ID card number"), max_length=200, blank=True,
         validators=[validate_id_number],
         help_text=_("Only for unlicensed venues and those in temporary buildings."),
     )
+    operator_id_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_mobile = models.CharField(
         _("contact's mobile"), max_length=11, blank=True, validators=[validate_mobile]
@@ -157,9 +160,12 @@ class Venue(models.Model):
     def save(self, *args, **kwargs):
         # The stored classification always follows the facts and the kind's current rule.
         self.classify()
+        self.operator_id_hash = keyed_hash(self.operator_id_number)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "outside_nine", "classification_reasons"}
+            if "operator_id_number" in update_fields:
+                kwargs["update_fields"].add("operator_id_hash")
         super().save(*args, **kwargs)
 
     def clean_fields(self, exclude=None):

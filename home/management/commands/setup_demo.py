@@ -3,7 +3,13 @@ import logging
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from home.demo import build_demo_site, build_demo_venues, demo_exists, ensure_demo_accounts
+from home.demo import (
+    build_demo_site,
+    build_demo_venues,
+    demo_backup_codes,
+    demo_exists,
+    ensure_demo_accounts,
+)
 from venues.models import Venue
 
 
@@ -33,8 +39,13 @@ class Command(BaseCommand):
         base = settings.PUBLIC_BASE_URL
         self.stdout.write(f"Site: {base}/   Admin: {base}/admin/")
         self.stdout.write("Demo accounts (development only):")
+        backup_codes = demo_backup_codes()
         for username, password, role in accounts:
             self.stdout.write(f"  {username:<10} {password:<20} {role}")
+            if username in backup_codes:
+                self.stdout.write(f"  {'':<10} backup codes: {' '.join(backup_codes[username])}")
+        self.stdout.write("Staff sign in at /admin/login/, then enter one of their backup codes (each "
+                          "works once); an authenticator app can be added on the account page.")
         self.stdout.write("Census sheet to try the import with (sign in as town): "
                           "home/demo_assets/census-demo.xlsx")
         self.stdout.write("")

@@ -53,15 +53,19 @@ def areas_of(user):
 
 def record(request, action, obj=None, outcome="ok", actor=None, **detail):
     """Write one entry. ``obj`` is a model instance (or None for account events, which use
-    ``actor``); ``detail`` holds anything else worth keeping — never a full personal number."""
+    ``actor``); ``detail`` holds anything else worth keeping — never a full personal number.
+    An attempt on an account nobody is signed in to (a failed sign-in) names the account
+    tried, masked, as its object."""
     from .models import AuditEntry
 
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
     target = obj if obj is not None else actor
+    if target is not None:
+        object_type, object_id = target._meta.model_name, str(target.pk)
+    else:
+        object_type, object_id = "user", str(detail.get("username", ""))[:50]
     return AuditEntry.objects.create(
-        actor=actor, action=action, outcome=outcome,
-        object_type=target._meta.model_name if target is not None else "",
-        object_id=str(target.pk) if target is not None else "",
+        actor=actor, action=action, outcome=outcome, object_type=object_type, object_id=object_id,
         detail=detail, request=request,
     )

@@ -128,3 +128,31 @@ def test_the_purge_keeps_at_least_184_days(venue):
     call_command("purge_audit", stdout=io.StringIO())
     remaining = set(AuditEntry.objects.values_list("action", flat=True))
     assert "venue.old" not in remaining and {"venue.recent", "audit.purge"} <= remaining
+
+
+def test_every_kind_of_event_is_complete(client, tree, venue):
+    """Sign-in (failed and ok), sign-out, a password change, a review, a full view and an
+    export: each entry has its time, address, action, object and outcome, and who (with
+    role) whenever someone was signed in."""
+    from django.utils.crypto import get_random_string
+
+    staff = member(VILLAGE_STAFF, tree["qinggang"], username="qgstaff")
+    password = "Qg-" + get_random_string(12)
+    staff.set_password(password)
+    staff.save()
+    ip = {"REMOTE_ADDR": "198.51.100.23"}
+    client.post("/admin/login/", {"username": "qgstaff", "password": "wrong-password"}, **ip)
+    client.post("/admin/login/", {"username": "qgstaff", "password": password}, **ip)
+    client.post(f"/admin/venues/venue/{venue.pk}/review/", {"action": "approve"}, **ip)
+    client.post(f"/admin/venues/venue/{venue.pk}/reveal/", **ip)
+    client.get("/admin/venues/venue/?export=xlsx", **ip)
+    client.post("/admin/logout/", **ip)
+    actions = {entry.action: entry for entry in AuditEntry.objects.all()}
+    expected = {"login", "password.change", "venue.approve", "venue.reveal", "venue.export", "logout"}
+    assert expected <= set(actions)
+    for entry in AuditEntry.objects.exclude(action="password.change"):  # set outside a request
+        assert entry.at and entry.action and entry.object_type and entry.outcome, entry
+        assert entry.address == "198.51.100.23", entry
+        if entry.actor is not None:
+            assert entry.role == VILLAGE_STAFF and entry.area == "青杠村", entry
+    assert AuditEntry.objects.filter(action="login", outcome="failed").exists()

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from venues import photos
 from venues.access import is_back_office, venues_for
-from venues.models import LicenceSituation, PhotoKind, Venue, VenueStatus
+from venues.models import AuditEntry, LicenceSituation, PhotoKind, Venue, VenueStatus
 from venues.workflows import registration as workflow
 
 from .registration_forms import (
@@ -281,6 +281,9 @@ def _save_step(venue, form, current, fields, extra=None):
         instance.draft_step = max(locked.draft_step, current.number)
         instance.save(update_fields=[*fields, *(extra or {}), "draft_step", "updated_at"])
         form.save_m2m()
+        # A change of personal data is audited: which fields, never their values.
+        AuditEntry.objects.create(action="venue.edit", object_type="venue", object_id=str(venue.pk),
+                                  detail={"step": current.slug, "fields": sorted(form.changed_data)})
     return True
 
 

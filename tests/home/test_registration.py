@@ -613,3 +613,14 @@ def test_the_demo_site_offers_the_registration(db):
     entrances = [dict(entrance) for entrance in site["home"].entrances.raw_data]
     register = next(e for e in entrances if e["value"]["title"] == "登记我的场所")
     assert register["value"]["page"] == page.pk
+
+
+def test_every_saved_step_is_audited_without_the_values(owner_client, tree, owner):
+    from venues.models import AuditEntry
+
+    venue = register(owner_client, tree, "unlicensed")
+    edits = AuditEntry.objects.filter(action="venue.edit", object_id=str(venue.pk))
+    assert {entry.detail["step"] for entry in edits} >= {"licence", "people"}
+    people = edits.get(detail__step="people")
+    assert people.actor == owner and people.role == "owner" and "operator_id_number" in people.detail["fields"]
+    assert ID_NUMBER not in str(people.detail) and "13900002222" not in str(people.detail)

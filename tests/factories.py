@@ -176,3 +176,12 @@ def make_registration_page(home):
         privacy_notice="<p>我们为履行安全监管职责收集这些信息。</p>",
         done_text="<p>工作人员会尽快审核。</p>",
     ))
+
+
+def make_member(role, *areas, **fields):
+    """A member of staff in the group ``role`` (venues.roles) working in ``areas``."""
+    from django.contrib.auth.models import Group
+
+    user = make_staff(*areas, permissions=(), **fields)
+    user.groups.add(Group.objects.get(name=role))
+    return user

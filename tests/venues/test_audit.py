@@ -11,7 +11,7 @@ from django.utils import timezone
 
 import pytest
 
-from tests.factories import UserFactory, make_staff, make_venue
+from tests.factories import UserFactory, make_member, make_venue
 from venues.models import AuditEntry, ImmutableAudit, VenueStatus
 from venues.roles import AUDITOR, TOWN_OFFICE, VILLAGE_STAFF
 
@@ -19,10 +19,7 @@ pytestmark = pytest.mark.django_db
 MOBILE, ID_NUMBER = "13912345678", "11010519491231002X"
 
 
-def member(role, *areas, **fields):
-    user = make_staff(*areas, permissions=(), **fields)
-    user.groups.add(Group.objects.get(name=role))
-    return user
+member = make_member
 
 
 @pytest.fixture

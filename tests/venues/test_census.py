@@ -5,12 +5,11 @@ import datetime
 import re
 import uuid
 
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 import pytest
 
-from tests.factories import UserFactory, make_staff, make_venue
+from tests.factories import UserFactory, make_member, make_venue
 from venues.models import AuditEntry, ClaimCode, Venue, VenueStatus
 from venues.roles import GRID_WORKER, LEADER, VILLAGE_STAFF
 from venues.workflows import claims
@@ -19,10 +18,7 @@ pytestmark = pytest.mark.django_db
 URL = "/admin/venues/census/"
 
 
-def member(role, *areas, **fields):
-    user = make_staff(*areas, permissions=(), **fields)
-    user.groups.add(Group.objects.get(name=role))
-    return user
+member = make_member
 
 
 def census(tree, **changes):

@@ -2,11 +2,10 @@
 grids, without being a superuser, and only within its own areas."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 import pytest
 
-from tests.factories import UserFactory, make_staff, make_venue
+from tests.factories import UserFactory, make_member, make_venue
 from venues.access import venues_for
 from venues.models import Area, AreaLevel, AuditEntry, Office
 from venues.roles import GRID_WORKER, LEAD_OFFICE, TOWN_OFFICE, VILLAGE_STAFF
@@ -15,10 +14,7 @@ pytestmark = pytest.mark.django_db
 User = get_user_model()
 
 
-def member(role, *areas, **fields):
-    user = make_staff(*areas, permissions=(), **fields)
-    user.groups.add(Group.objects.get(name=role))
-    return user
+member = make_member
 
 
 def refused(response):

@@ -1,20 +1,16 @@
 """The staff dashboard lists what waits for the person, within their own scope."""
 
-from django.contrib.auth.models import Group
 
 import pytest
 
-from tests.factories import make_staff, make_venue
+from tests.factories import make_member, make_venue
 from venues.models import VenueStatus
 from venues.roles import GRID_WORKER, VILLAGE_STAFF
 
 pytestmark = pytest.mark.django_db
 
 
-def member(role, *areas):
-    user = make_staff(*areas, permissions=())
-    user.groups.add(Group.objects.get(name=role))
-    return user
+member = make_member
 
 
 def test_reviewers_see_the_registrations_waiting_in_their_village(client, tree):

@@ -36,7 +36,7 @@ from venues.roles import GRID_WORKER, LEAD_OFFICE, LEADER, TOWN_OFFICE, VILLAGE_
 from venues.validators import credit_code_check_char
 from venues.workflows.registration import perform
 
-from .models import HomePage, RegistrationPage, SiteSettings, StandardPage
+from .models import HomePage, PrivacyPage, RegistrationPage, SiteSettings, StandardPage
 from .roles import APPROVERS, EDITORS
 
 DEMO_ACCOUNTS = [
@@ -360,6 +360,34 @@ def _placeholder(title, slug, summary, paragraphs):
     )
 
 
+PRIVACY_NOTICE = (
+    "<h2>我们收集哪些信息</h2>"
+    "<p>场所的名称、类型、地址、所在村（社区）和网格、面积或座位数等规模情况；营业执照的统一社会信用代码；"
+    "经营者和联系人的姓名、手机号；没有营业执照的，还有经营者的身份证号码；场所门头和营业执照的照片。"
+    "您注册账号时，我们记录您的手机号、登录时间和登录地址，用于保护账号安全。</p>"
+    "<h2>为什么收集</h2>"
+    "<p>依照安全生产法、消防法等法律法规，镇人民政府负责辖区内九小场所的安全监管。"
+    "这些信息只用于场所登记建档、安全检查、隐患整改、安全通知和培训，是履行这项法定职责所必需的（个人信息保护法第十三条），"
+    "不用于其他目的，也不会出售或提供给商业机构。</p>"
+    "<h2>保存多久</h2>"
+    "<ul>"
+    "<li>场所经营期间一直保存。</li>"
+    "<li>场所停业注销满3年后，删除经营者、联系人的姓名、手机号、身份证号和照片，只保留不含个人信息的场所类型、所在区域等统计数据。</li>"
+    "<li>没有通过审核的登记，满1年后同样删除个人信息；一年没有动过的登记草稿整条删除。</li>"
+    "<li>短信验证码记录保存30天，导入的普查表格原始数据保存30天，系统操作日志保存6个月。</li>"
+    "<li>没有场所、两年没有登录的账号，删除手机号和姓名，并停用。</li>"
+    "</ul>"
+    "<h2>谁能看到</h2>"
+    "<p>只有镇应急办、负责该类场所的牵头办室、场所所在村（社区）的工作人员和网格员，在各自负责的范围内查看。"
+    "名单和导出表格中的手机号、身份证号会隐去部分数字；工作人员查看完整号码时，系统会记录是谁、什么时间查看的，您可以在“我的信息”中看到。"
+    "门上二维码对公众只显示场所名称、类型、所在村（社区）和登记状态，不显示任何个人信息。信息存放在境内的服务器上。</p>"
+    "<h2>您的权利</h2>"
+    "<p>登录后打开“我的账号”里的“我的信息”，可以查阅我们保存的全部信息，下载一份副本，并申请更正或补充。"
+    "我们会在15天内答复，答复会发到您的消息里。信息不再需要时，您可以要求删除；没有提交的登记草稿，您可以随时请我们删除。"
+    "对处理结果有意见，可以拨打页面底部的联系电话，或到镇应急办（示例地址）反映。</p>"
+)
+
+
 def _registration_page():
     """The online registration, with its texts in plain words (the communications office
     edits them in the admin)."""
@@ -397,25 +425,6 @@ def _registration_page():
             "扩大面积、停业）时，会及时更新登记。",
             "本人知道经营者对场所安全负主要责任，愿意按要求开展自查、配合检查、及时整改隐患。"
             "如填写虚假信息，愿意承担相应责任。",
-        ),
-        privacy_notice=(
-            "<h3>我们收集哪些信息</h3>"
-            "<p>场所的名称、类型、地址、所在村（社区）和网格、面积或座位数等规模情况；营业执照的统一社会信用代码；"
-            "经营者和联系人的姓名、手机号；没有营业执照的，还有经营者的身份证号码；场所门头和营业执照的照片。</p>"
-            "<h3>为什么收集</h3>"
-            "<p>依照安全生产法、消防法等法律法规，镇人民政府负责辖区内九小场所的安全监管。"
-            "这些信息只用于场所登记建档、安全检查、隐患整改、安全通知和培训，是履行这项法定职责所必需的，"
-            "不用于其他目的，也不会出售或提供给商业机构。</p>"
-            "<h3>保存多久</h3>"
-            "<p>场所经营期间一直保存。场所停止经营后，按档案管理规定保存期满（示例：3年）后删除或匿名处理。"
-            "没有提交的登记草稿，您可以随时请我们删除。</p>"
-            "<h3>谁能看到</h3>"
-            "<p>只有镇应急办、负责该类场所的牵头办室、场所所在村（社区）的工作人员和网格员，在各自负责的范围内查看。"
-            "名单和导出表格中的手机号、身份证号会隐去部分数字。门上二维码对公众只显示场所名称、类型、"
-            "所在村（社区）和登记状态，不显示任何个人信息。信息存放在境内的服务器上。</p>"
-            "<h3>您的权利</h3>"
-            "<p>您可以查阅、复制、更正和补充自己的信息；信息不再需要时，可以要求删除。"
-            "请拨打页面底部的联系电话，或到镇应急办（示例地址）办理，我们会在15个工作日内答复。</p>"
         ),
         done_text=_rich(
             "提交后，所在村（社区）的工作人员会审核您的登记，一般在3个工作日内（示例）完成。"
@@ -543,6 +552,11 @@ def build_demo_site():
         body=_stream(_para("在线登记已经开通。其他服务正在建设中，开通后会在这里和首页公告。")),
     ))
     register = _add(services, _registration_page())
+    privacy = _add(services, PrivacyPage(
+        title="个人信息保护说明", slug="privacy", last_updated=datetime.date(2026, 11, 1),
+        intro="我们收集哪些信息、为什么收集、保存多久、谁能看到，以及您怎样查阅、下载和更正自己的信息。",
+        body=PRIVACY_NOTICE,
+    ))
     selfcheck = _add(services, _placeholder(
         "场所安全自查", "self-check", "按清单逐项自查，上传照片，问题及时整改。",
         ["在线自查功能即将开通。开通前，请参照“培训资料”中的检查要点自行检查，"
@@ -569,7 +583,7 @@ def build_demo_site():
         ),
     ))
 
-    SiteSettings.objects.filter(site=site).update(report_page=report)
+    SiteSettings.objects.filter(site=site).update(report_page=report, privacy_page=privacy)
 
     home.entrances = json.dumps([
         {"type": "entrance", "value": v} for v in [

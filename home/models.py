@@ -53,7 +53,7 @@ class StandardPage(SegmentedSearchMixin, Page):
     search_fields = Page.search_fields + SegmentedSearchMixin.segment_search_fields
 
     parent_page_types = ["home.HomePage", "home.StandardPage"]
-    subpage_types = ["home.StandardPage", "home.RegistrationPage"]
+    subpage_types = ["home.StandardPage", "home.RegistrationPage", "home.PrivacyPage"]
 
     class Meta:
         verbose_name = _("standard page")
@@ -91,11 +91,6 @@ class RegistrationPage(RoutablePageMixin, SegmentedSearchMixin, Page):
         _("declaration"), features=RICH_TEXT_FEATURES,
         help_text=_("What the owner declares when submitting; they tick a box to confirm it."),
     )
-    privacy_notice = RichTextField(
-        _("privacy notice"), features=["h3", *RICH_TEXT_FEATURES],
-        help_text=_("What is collected and why, how long it is kept, who sees it and how owners "
-                    "exercise their rights. Owners tick a box to confirm they have read it."),
-    )
     done_text = RichTextField(
         _("after submitting"), features=RICH_TEXT_FEATURES, blank=True,
         help_text=_("What happens next, shown with the status of a submitted registration."),
@@ -108,7 +103,7 @@ class RegistrationPage(RoutablePageMixin, SegmentedSearchMixin, Page):
              "declare_guidance"],
             heading=_("Guidance for each step"),
         ),
-        "declaration", "privacy_notice", "done_text",
+        "declaration", "done_text",
     ]
     search_fields = Page.search_fields + SegmentedSearchMixin.segment_search_fields
 
@@ -151,6 +146,28 @@ class RegistrationPage(RoutablePageMixin, SegmentedSearchMixin, Page):
         return TemplateResponse(request, "home/registration/preview.html", context)
 
 
+class PrivacyPage(SegmentedSearchMixin, Page):
+    """The privacy notice: what is collected and why, how long it is kept, who sees it and how
+    people exercise their rights. Owners read it before they register (the registration
+    shows it and asks them to confirm); the footer of every page links to it."""
+
+    intro = models.TextField(_("summary"), blank=True, max_length=400)
+    body = RichTextField(_("notice"), features=["h2", "h3", *RICH_TEXT_FEATURES])
+    last_updated = models.DateField(_("last updated"))
+
+    content_panels = [*Page.content_panels, "intro", "last_updated", "body"]
+    search_fields = Page.search_fields + SegmentedSearchMixin.segment_search_fields
+
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("privacy notice")
+
+    def search_text_parts(self):
+        return [*super().search_text_parts(), self.intro, html_text(self.body)]
+
+
 @register_setting(icon="site")
 class SiteSettings(BaseSiteSetting):
     """What the footer of every page shows; the law requires the filing numbers."""
@@ -166,11 +183,16 @@ class SiteSettings(BaseSiteSetting):
         verbose_name=_("hazard report page"),
         help_text=_("Where the public card of a venue sends people who want to report a hazard."),
     )
+    privacy_page = models.ForeignKey(
+        "home.PrivacyPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("privacy notice"),
+        help_text=_("Linked from the footer of every page and shown to owners before they register."),
+    )
 
     panels = [
         MultiFieldPanel(["organiser", "address", "phone"], heading=_("Contact")),
         MultiFieldPanel(["icp_number", "psb_number", "site_code"], heading=_("Filing")),
-        "report_page",
+        "report_page", "privacy_page",
     ]
 
     class Meta:

@@ -169,13 +169,26 @@ def make_registration_page(home):
     from home.models import RegistrationPage
 
     services = add_page(home, StandardPage(title="经营者服务", slug="services"))
+    make_privacy_page(services)
     return add_page(services, RegistrationPage(
         title="场所在线登记", slug="register", intro="<p>在线登记您的场所。</p>",
         venue_guidance="<p>填写场所基本情况。</p>", photos_guidance="<p>请拍门头照片。</p>",
         declaration="<p>本人承诺所填信息真实。</p>",
-        privacy_notice="<p>我们为履行安全监管职责收集这些信息。</p>",
         done_text="<p>工作人员会尽快审核。</p>",
     ))
+
+
+def make_privacy_page(parent):
+    """The site's privacy notice, chosen in the site settings."""
+    from home.models import PrivacyPage, SiteSettings
+
+    page = add_page(parent, PrivacyPage(
+        title="个人信息保护说明", slug="privacy", last_updated=datetime.date(2026, 11, 1),
+        body="<h2>为什么收集</h2><p>我们为履行安全监管职责收集这些信息。</p>",
+    ))
+    site = Site.objects.get(is_default_site=True)
+    SiteSettings.objects.update_or_create(site=site, defaults={"privacy_page": page})
+    return page
 
 
 def make_member(role, *areas, **fields):

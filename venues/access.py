@@ -118,3 +118,26 @@ def may_help_owner(user, venue):
         owner is not None and not owner.is_superuser and not hasattr(owner, "staff_profile")
         and user.has_perm("venues.review_venue") and can_see_venue(user, venue)
     )
+
+
+def corrections_for(user):
+    """The correction requests a person may see and answer: reviewers, for the venues they
+    review and for the accounts of those venues' holders; the town office also for owners
+    who hold no venue yet. Owners see their own requests through ``requester``."""
+    from .models import CorrectionRequest
+
+    requests = CorrectionRequest.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return requests.none()
+    if user.is_superuser:
+        return requests
+    if not user.has_perm("venues.review_venue") or not hasattr(user, "staff_profile"):
+        return requests.none()
+    seen = venues_for(user).values("pk")
+    holders = Q(requester__venues__in=seen) | Q(requester__operated_venues__in=seen)
+    about_account = Q(venue__isnull=True) & holders
+    if user.has_perm("venues.change_staffprofile"):  # the town office
+        about_account |= Q(venue__isnull=True, requester__venues__isnull=True,
+                           requester__operated_venues__isnull=True)
+    chosen = requests.filter(Q(venue__in=seen) | about_account).values("pk")
+    return requests.filter(pk__in=chosen)

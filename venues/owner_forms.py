@@ -135,3 +135,34 @@ class ClaimForm(forms.Form):
                            help_text=_("The code on the slip the staff of your village gave you."),
                            widget=forms.TextInput(attrs={"autocomplete": "off",
                                                          "autocapitalize": "characters"}))
+
+
+class CorrectionForm(forms.Form):
+    """A request to correct data we hold: about the account or one of the owner's venues."""
+
+    ACCOUNT = "account"
+
+    subject = forms.ChoiceField(label=_("what it is about"))
+    what = forms.CharField(
+        label=_("what is wrong and what it should be"), max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("For example: the operator's mobile number should be 139…; the address is "
+                    "No. 12, not No. 21."),
+        error_messages={"required": _("Please tell us what is wrong and what it should be.")},
+    )
+    submission_id = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, venues=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.venues = {str(venue.pk): venue for venue in venues}
+        self.fields["subject"].choices = [
+            (self.ACCOUNT, _("my account (name, mobile number)")),
+            *[(key, venue.name) for key, venue in self.venues.items()],
+        ]
+        if not self.is_bound:
+            import uuid
+
+            self.initial.setdefault("submission_id", uuid.uuid4())
+
+    def venue(self):
+        return self.venues.get(self.cleaned_data["subject"])

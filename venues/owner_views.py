@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model, login, logout, update_session_au
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -19,19 +19,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from . import audit, mydata
 from .access import is_back_office, venues_for
 from .masking import mask_mobile
-from .models import AuditEntry, CodePurpose, Message, VenueStatus
+from .models import ANSWER_WITHIN_DAYS, AuditEntry, CodePurpose, CorrectionRequest, Message, VenueStatus
 from .owner_forms import (
     ChangeMobileForm,
     ClaimForm,
+    CorrectionForm,
     LoginForm,
     MobileOnlyForm,
     ResetForm,
     SignUpForm,
     SignUpStartForm,
 )
-from .workflows import claims, codes
+from .workflows import claims, codes, corrections
 
 BACKEND = "venues.auth.MobileBackend"
 SESSION_MOBILE = "owner_pending_mobile"
@@ -101,7 +103,17 @@ def signup(request):
         form.add_error("mobile", sent)
     return _page(request, "owner/form.html", _("Sign up"), form=form, submit=_("Send me a code"),
                  intro=_("Sign up with your mobile number. We send a 6-digit code to it by text message."),
-                 after=[(reverse("owner:login"), _("I have an account: sign in"))])
+                 after=[(reverse("owner:login"), _("I have an account: sign in")), *_privacy_link(request)])
+
+
+def _privacy_link(request):
+    """The privacy notice, for the pages where we start collecting personal data."""
+    from home.models import SiteSettings
+
+    page = SiteSettings.for_request(request).privacy_page
+    if page is None or not page.live:
+        return []
+    return [(page.get_url(request), _("How we use your information (privacy notice)"))]
 
 
 @never_cache
@@ -336,3 +348,48 @@ def change_password(request):
         return redirect("owner:account")
     return _page(request, "owner/form.html", _("Change my password"), form=form,
                  submit=_("Change the password"))
+
+
+@_owner_required
+@never_cache
+def my_data(request):
+    """Everything we hold about the owner, as a page that also works where downloads don't
+    (WeChat's browser): the same collector makes the file."""
+    data = mydata.collect(request.user)
+    audit.record(request, "owner.data_view", request.user)
+    return _page(request, "owner/my_data.html", _("My data"), data=data,
+                 open_requests=CorrectionRequest.objects.filter(requester=request.user,
+                                                                status="open").count())
+
+
+@_owner_required
+@never_cache
+def my_data_download(request):
+    audit.record(request, "owner.data_download", request.user)
+    response = HttpResponse(mydata.archive(request.user), content_type="application/zip")
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="my-data-{stamp}.zip"'
+    return response
+
+
+@_owner_required
+@never_cache
+def correction(request):
+    venues = venues_for(request.user).order_by("name", "pk")
+    form = CorrectionForm(request.POST or None, venues=venues)
+    if request.method == "POST" and form.is_valid():
+        try:
+            corrections.file(request.user, form.venue(), form.cleaned_data["what"],
+                             form.cleaned_data["submission_id"])
+        except corrections.CorrectionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your request has been sent. Staff will answer within "
+                                        "%(days)s days; the answer will be in your messages.")
+                             % {"days": ANSWER_WITHIN_DAYS})
+            return redirect("owner:my_data")
+    return _page(request, "owner/form.html", _("Ask us to correct your data"), form=form,
+                 submit=_("Send the request"),
+                 intro=_("Tell us what is wrong in the data we hold about you or your venue. Staff of "
+                         "your village will check it and correct it, or tell you why it stays."),
+                 after=[(reverse("owner:my_data"), _("Back to my data"))])

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.ui.components import Component
 
-from .access import venues_for
-from .models import VenueStatus
+from .access import corrections_for, venues_for
+from .models import CorrectionStatus, VenueStatus
 
 
 @dataclass
@@ -31,6 +31,9 @@ def todo_items(user):
         items += [
             Item(_("New registrations to review"), counts["new"], f"{venues}?status=submitted"),
             Item(_("Resubmitted registrations to review"), counts["again"], f"{venues}?status=resubmitted"),
+            Item(_("Owners' requests to correct their data"),
+                 corrections_for(user).filter(status=CorrectionStatus.OPEN).count(),
+                 reverse("venues_correction_index")),
         ]
     return items
 

@@ -12,7 +12,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 
-from . import otp_views, staff_views
+from . import correction_views, otp_views, staff_views
 from .access import venues_for
 from .admin_views import (
     KindFilter,
@@ -138,6 +138,9 @@ def register_staff_urls():
         path("venues/venue/<int:venue_id>/owner-help/", staff_views.owner_help, name="venues_owner_help"),
         path("venues/venue/<int:venue_id>/photos/", staff_views.photo_add, name="venues_photo_add"),
         path("venues/venue/<int:venue_id>/claim-code/", staff_views.claim_code, name="venues_claim_code"),
+        path("venues/corrections/", correction_views.correction_index, name="venues_correction_index"),
+        path("venues/corrections/<int:request_id>/", correction_views.correction_detail,
+             name="venues_correction_detail"),
     ]
 
 
@@ -160,6 +163,12 @@ def staff_menu_item():
 def area_menu_item():
     return PermissionMenuItem(pgettext_lazy("area tree", "Areas"), reverse("venues_area_index"),
                               icon_name="site", order=220, permission="venues.view_area")
+
+
+@hooks.register("register_admin_menu_item")
+def correction_menu_item():
+    return PermissionMenuItem(_("Correction requests"), reverse("venues_correction_index"),
+                              icon_name="edit", order=230, permission="venues.review_venue")
 
 
 @hooks.register("construct_homepage_panels")

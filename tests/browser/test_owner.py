@@ -96,3 +96,34 @@ def test_claiming_a_venue_recorded_by_staff(phone, live_server, demo_site):
     assert venue.name in page.content()
     venue.refresh_from_db()
     assert venue.owner == owner
+
+
+def test_my_data_and_a_correction_request_on_a_phone(phone, live_server, demo_site):
+    """The demo owner reads everything held about them, asks for a correction and sees it
+    listed; the privacy notice opens from the footer."""
+    from home.demo import build_demo_venues
+    from venues.models import CorrectionRequest
+
+    build_demo_venues()
+    page = phone
+    page.goto("/owner/login/")
+    page.get_by_label("手机号码").fill("13800000001")
+    page.get_by_label("密码").fill("Demo-owner-2024")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/owner/")
+    page.get_by_role("link", name="我的账号").first.click()
+    page.get_by_role("link", name="我的信息：查看、下载或更正").click()
+    page.wait_for_url("**/owner/data/")
+    assert page.get_by_role("heading", name="谁查看过您的完整号码").is_visible()
+    check(page, live_server)
+    page.get_by_role("link", name="申请更正信息").click()
+    check(page, live_server)
+    page.get_by_label("哪里不对，应该是什么").fill("联系人手机号应为13912345678")
+    page.get_by_role("button", name="提交申请").click()
+    page.wait_for_url("**/owner/data/")
+    assert "申请已提交" in page.content() and "联系人手机号应为13912345678" in page.content()
+    check(page, live_server)
+    assert CorrectionRequest.objects.count() == 1
+    page.get_by_role("link", name="个人信息保护说明").click()
+    assert page.get_by_role("heading", name="个人信息保护说明").is_visible()
+    check(page, live_server)

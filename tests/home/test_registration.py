@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from home import registration
-from home.models import RegistrationPage, StandardPage
+from home.models import RegistrationPage, SiteSettings, StandardPage
 from tests.factories import UserFactory, make_area_tree, make_registration_page, make_staff, make_venue
 from venues.models import AuditEntry, Venue, VenuePhoto, VenueStatus, VenueStatusChange
 from venues.validators import credit_code_check_char, id_number_check_char
@@ -584,7 +584,7 @@ def test_editors_edit_the_page_like_any_other(client, page):
     client.force_login(UserFactory(is_superuser=True))
     html = client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
     for field in ["intro", "venue_guidance", "licence_guidance", "people_guidance", "photos_guidance",
-                  "declare_guidance", "declaration", "privacy_notice", "done_text"]:
+                  "declare_guidance", "declaration", "done_text"]:
         assert f'name="{field}"' in html, field
     assert client.get(f"/admin/pages/add/home/registrationpage/{page.get_parent().pk}/").status_code == 200
 
@@ -608,8 +608,9 @@ def test_the_demo_site_offers_the_registration(db):
     page = RegistrationPage.objects.get()
     assert page.url == "/services/register/" and page.live
     assert page.get_parent().specific.title == "经营者服务"
-    for text in ["为什么收集", "保存多久", "谁能看到", "您的权利"]:
-        assert text in page.privacy_notice
+    privacy = SiteSettings.for_site(site["home"].get_site()).privacy_page.specific
+    for text in ["为什么收集", "保存多久", "谁能看到", "您的权利", "15天内"]:
+        assert text in privacy.body
     entrances = [dict(entrance) for entrance in site["home"].entrances.raw_data]
     register = next(e for e in entrances if e["value"]["title"] == "登记我的场所")
     assert register["value"]["page"] == page.pk

@@ -1,6 +1,8 @@
 """Every venue and owner URL, for every role and for staff of two villages, against an
 outcome declared per URL pattern. A new pattern without a declaration fails this test."""
 
+import uuid
+
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.files.base import ContentFile
 from django.urls import URLResolver, get_resolver
@@ -14,6 +16,7 @@ from venues.models import (
     Area,
     AreaLevel,
     AuditEntry,
+    CorrectionRequest,
     ImportBatch,
     ImportStatus,
     Message,
@@ -114,6 +117,17 @@ EXPECTED = {
     "owner:photo": ("get", {**staff_view(), "anonymous": NOT_FOUND, "owner": OK,
                             "other_owner": NOT_FOUND}),
     "owner:home": ("get", signed_in(OK)),
+    "owner:my_data": ("get", signed_in(OK)),
+    "owner:my_data_download": ("get", signed_in(OK)),
+    "owner:correction": ("get", signed_in(OK)),
+    # Owners' correction requests: reviewers of the venue's area; grid workers and leaders
+    # do not handle them.
+    "venues_correction_index": ("get", {**everyone(FORBIDDEN), "anonymous": LOGIN, "qg_staff": OK,
+                                        "mg_staff": OK, "town": OK, "lead_catering": OK,
+                                        "superuser": OK}),
+    "venues_correction_detail": ("get", {**staff_view(), "editor": FORBIDDEN, "owner": FORBIDDEN,
+                                         "other_owner": FORBIDDEN, "qg_grid": FORBIDDEN,
+                                         "leader": FORBIDDEN}),
     "owner:messages": ("get", signed_in(OK)),
     "owner:message": ("get", {**signed_in(OK), "other_owner": NOT_FOUND}),
     "owner:claim": ("get", signed_in(OK)),
@@ -193,7 +207,7 @@ def people(tree):
 
 
 def url_for(name, venue, area, colleague=None, empty_grid=None, photo=None, batch=None, message=None,
-            entry=None):
+            entry=None, correction=None):
     from django.urls import reverse
 
     kwargs = {
@@ -218,6 +232,7 @@ def url_for(name, venue, area, colleague=None, empty_grid=None, photo=None, batc
         **dict.fromkeys(["venues_auditentry_modeladmin_inspect", "venues_auditentry_modeladmin_edit",
                          "venues_auditentry_modeladmin_delete"], {"instance_pk": entry.pk if entry else 0}),
         "owner:message": {"message_id": message.pk if message else 0},
+        "venues_correction_detail": {"request_id": correction.pk if correction else 0},
         "owner:photo": {"photo_id": photo.pk if photo else 0},
         **dict.fromkeys(["venues_import_mapping", "venues_import_preview", "venues_import_result",
                          "venues_import_rejected", "venues_import_run"], {"batch_id": batch.pk}),
@@ -263,7 +278,9 @@ def test_access_matrix(client, tree, people, name, role):
                                       width=1, height=1, uploaded_by=people["superuser"])
     url = url_for(name, venue, tree["qinggang"], colleague=people["qg_grid"], empty_grid=empty_grid,
                   photo=photo, batch=batch, message=message,
-                  entry=AuditEntry.objects.create(action="test", object_type="venue", object_id="1"))
+                  entry=AuditEntry.objects.create(action="test", object_type="venue", object_id="1"),
+                  correction=CorrectionRequest.objects.create(
+                      requester=people["owner"], venue=venue, what="地址门牌号错了", submission_id=uuid.uuid4()))
     data = {"action": "approve"} if name == "venues_venue_review" else {}
     response = getattr(client, method)(url, data)
     assert outcome(response) == expected[role], f"{role} {method.upper()} {url}"

@@ -8,12 +8,14 @@ from .imports import ImportBatch, ImportStatus
 from .kinds import KindRule, VenueKind
 from .messages import Message, SmsStatus
 from .people import PasswordHistory, User
+from .privacy import ANSWER_WITHIN_DAYS, CorrectionRequest, CorrectionStatus
 from .staff import Office, StaffProfile
 from .venues import LicenceSituation, PhotoKind, Venue, VenuePhoto, VenueStatus, VenueStatusChange
 
 __all__ = [
-    "Area", "AreaLevel", "AuditEntry", "AuditOutcome", "ClaimCode", "CodePurpose", "ImmutableAudit",
-    "ImportBatch", "ImportStatus", "KindRule", "LicenceSituation", "Message", "Office",
-    "PasswordHistory", "PhotoKind", "SmsStatus", "StaffProfile", "User", "Venue", "VenueKind",
-    "VenuePhoto", "VenueStatus", "VenueStatusChange", "VerificationCode",
+    "ANSWER_WITHIN_DAYS", "Area", "AreaLevel", "AuditEntry", "AuditOutcome", "ClaimCode",
+    "CodePurpose", "CorrectionRequest", "CorrectionStatus", "ImmutableAudit", "ImportBatch",
+    "ImportStatus", "KindRule", "LicenceSituation", "Message", "Office", "PasswordHistory",
+    "PhotoKind", "SmsStatus", "StaffProfile", "User", "Venue", "VenueKind", "VenuePhoto",
+    "VenueStatus", "VenueStatusChange", "VerificationCode",
 ]

@@ -144,6 +144,11 @@ class Venue(models.Model):
     submission_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Set when the retention rules removed the people's data (venues.retention); the venue
+    # itself stays, anonymous, for the statistics.
+    personal_data_removed_at = models.DateTimeField(
+        _("personal data removed"), null=True, blank=True, editable=False,
+    )
 
     class Meta:
         ordering = ["-updated_at", "-pk"]

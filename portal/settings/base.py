@@ -64,6 +64,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # GET /healthz for the load balancer, answered first: before the HTTPS redirect and the
+    # host check (it calls by IP over plain HTTP), without session, CSRF or audit.
+    "portal.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Security headers (portal.middleware): a fixed Content Security Policy, and no-store on

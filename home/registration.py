@@ -210,7 +210,7 @@ def start(page, request):
     form = StartForm(request.POST or None, instance=Venue())
     if request.method == "POST" and form.is_valid():
         venue = form.save(commit=False)
-        venue.owner, venue.status, venue.draft_step = request.user, VenueStatus.DRAFT, 1
+        venue.owner, venue.draft_step = request.user, 1  # a new venue is a draft (its default)
         venue.submission_id = form.cleaned_data["submission_id"]
         try:
             with transaction.atomic():

@@ -10,7 +10,7 @@ from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from venues.forms import tidied
+from venues.forms import OnePhotoMixin, tidied
 from venues.models import Area, AreaLevel, LicenceSituation, Venue, VenueKind, VenueStatus
 from venues.rules.classification import (
     EDUCATION_BOARDING,
@@ -338,7 +338,7 @@ class PeopleStepForm(StepForm):
         return cleaned
 
 
-class PhotoUploadForm(forms.Form):
+class PhotoUploadForm(OnePhotoMixin, forms.Form):
     file = forms.FileField(
         label=_("photo"), widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
         error_messages={"required": _("Please choose or take a photo first.")},

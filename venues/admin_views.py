@@ -49,6 +49,19 @@ class ScopedIndexView(IndexView):
 
 
 class ScopedInspectView(InspectView):
+    # A photo refused by venues.staff_views.photo_add: the page is drawn again with the form
+    # as it was sent and the reason beside the file field.
+    photo_form = None
+
+    def __init__(self, model_admin, instance_pk, photo_form=None):
+        super().__init__(model_admin, instance_pk)
+        self.photo_form = photo_form
+
+    def post(self, request, *args, **kwargs):
+        if self.photo_form is None:
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        return self.get(request, *args, **kwargs)
+
     def dispatch(self, request, *args, **kwargs):
         if not venues_for(request.user).filter(pk=self.instance.pk).exists():
             raise Http404
@@ -73,7 +86,7 @@ class ScopedInspectView(InspectView):
             may_help_owner=may_help_owner(self.request.user, venue),
             may_issue_claim_code=claims.may_issue(self.request.user, venue),
             photos=venue.photos.all(),
-            photo_form=PhotoForm() if may_add_photo(self.request.user, venue) else None,
+            photo_form=self.photo_form or (PhotoForm() if may_add_photo(self.request.user, venue) else None),
             moves=AuditEntry.objects.filter(object_type="venue", object_id=str(venue.pk),
                                             action="venue.move").select_related("actor"),
         )

@@ -304,7 +304,17 @@ class CensusForm(forms.ModelForm):
         super()._post_clean()
 
 
-class PhotoForm(forms.Form):
+class OnePhotoMixin:
+    """For a form whose "file" field takes one photo: several files sent under that name (only
+    a crafted request can do it) are refused, rather than one of them kept silently."""
+
+    def clean_file(self):
+        if len(self.files.getlist("file")) > 1:
+            raise ValidationError(_("Please upload one photo at a time."), code="several_files")
+        return self.cleaned_data["file"]
+
+
+class PhotoForm(OnePhotoMixin, forms.Form):
     kind = forms.ChoiceField(label=_("what it shows"), choices=PhotoKind.choices)
     file = forms.FileField(
         label=_("photo"),

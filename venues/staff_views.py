@@ -21,6 +21,7 @@ from openpyxl import Workbook
 
 from . import audit, photos
 from .access import area_in_scope, areas_for, may_help_owner, staff_for, venues_for
+from .admin_views import ScopedInspectView
 from .forms import (
     AreaForm,
     CensusForm,
@@ -283,12 +284,15 @@ def photo_add(request, venue_id):
         try:
             photos.add_photo(venue, form.cleaned_data["file"], form.cleaned_data["kind"], request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            form.add_error("file", error)
         else:
             messages.success(request, _("Photo added."))
-    else:
-        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
-    return redirect("venues_venue_modeladmin_inspect", instance_pk=venue.pk)
+            return redirect("venues_venue_modeladmin_inspect", instance_pk=venue.pk)
+    # The detail page again, with what was chosen and the reason beside the file field.
+    from .wagtail_hooks import VenueAdmin  # the hooks import this module
+
+    view = ScopedInspectView.as_view(model_admin=VenueAdmin(), instance_pk=str(venue.pk), photo_form=form)
+    return view(request)
 
 
 def owner_help(request, venue_id):

@@ -18,3 +18,7 @@ class PrivateStorage(FileSystemStorage):
     @property
     def location(self):
         return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        # FileSystemStorage would fall back to MEDIA_URL, an address where these files are not.
+        raise ValueError("Private files have no public URL; they are served by views that check access.")

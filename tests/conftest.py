@@ -2,8 +2,20 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests.factories import NoticeIndexPage, TrainingIndexPage, add_page, make_home
+
+# Property tests (tests/property). Their examples share the test's database transaction and
+# fixtures, and a request through the whole stack is slow by Hypothesis's measure. "ci" is
+# derandomized: every run tries the same inputs, so a red build reproduces locally with the
+# same command and never flickers; "dev" draws new inputs each run (and remembers failures
+# in .hypothesis/) to explore further. HYPOTHESIS_PROFILE=dev picks it.
+_PROPERTY_CHECKS = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+settings.register_profile("ci", max_examples=50, deadline=None, derandomize=True, database=None,
+                          print_blob=True, suppress_health_check=_PROPERTY_CHECKS)
+settings.register_profile("dev", max_examples=10, deadline=None, suppress_health_check=_PROPERTY_CHECKS)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 BROWSER_TESTS = Path(__file__).parent / "browser"

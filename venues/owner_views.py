@@ -150,7 +150,9 @@ def signup_confirm(request):
 @never_cache
 def login_view(request):
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+    # A path on this site only: redirect() takes anything without a slash for a URL name.
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+            next_url, {request.get_host()}, request.is_secure()):
         next_url = ""
     form = LoginForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():

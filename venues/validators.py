@@ -16,10 +16,18 @@ _CREDIT_CODE = re.compile(rf"^[{CREDIT_CODE_CHARS}]{{18}}$")
 # GB 11643-1999: 居民身份证号码. ISO 7064 MOD 11-2, with X standing for 10.
 ID_NUMBER_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 ID_NUMBER_CHECK = "10X98765432"
-_ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
+_ID_NUMBER = re.compile(r"^[0-9]{17}[0-9X]$")
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 _MOBILE_NOISE = re.compile(r"[\s\-()（）]")
+
+# Chinese input methods in full-width mode type １３９ and ＡＢＣ: read them as 139 and ABC.
+# Only ASCII digits count as digits (\d would also take other scripts' digits, stored as typed).
+_HALF_WIDTH = {0xFF01 + i: 0x21 + i for i in range(94)}
+
+
+def _typed(value):
+    return (value or "").translate(_HALF_WIDTH)
 
 
 def credit_code_check_char(first17):
@@ -29,7 +37,7 @@ def credit_code_check_char(first17):
 
 def normalize_credit_code(value):
     """The code in capitals without spaces, or ValidationError."""
-    code = re.sub(r"\s", "", value or "").upper()
+    code = re.sub(r"\s", "", _typed(value)).upper()
     if len(code) != 18:
         raise ValidationError(
             _("A unified social credit code has 18 characters; this one has %(count)d."),
@@ -56,7 +64,7 @@ def id_number_check_char(first17):
 
 def normalize_id_number(value, today=None):
     """The 18-character number with a capital X, or ValidationError."""
-    number = re.sub(r"\s", "", value or "").upper()
+    number = re.sub(r"\s", "", _typed(value)).upper()
     if not _ID_NUMBER.match(number):
         raise ValidationError(
             _("An ID card number has 17 digits followed by a digit or X."), code="format"
@@ -80,7 +88,7 @@ def normalize_id_number(value, today=None):
 
 def normalize_mobile(value):
     """A mainland mobile as 11 digits: spaces, dashes and +86 or 0086 in front are allowed."""
-    number = _MOBILE_NOISE.sub("", value or "")
+    number = _MOBILE_NOISE.sub("", _typed(value))
     for prefix in ("+86", "0086"):
         if number.startswith(prefix):
             number = number[len(prefix):]

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     # lockouts) get the headers too; static files from WhiteNoise above need neither.
     "portal.middleware.ContentSecurityPolicyMiddleware",
     "portal.middleware.PrivatePageCacheMiddleware",
+    # A NUL byte in the address answers 400 (PostgreSQL refuses it in a lookup: portal.null_bytes).
+    "portal.null_bytes.NullByteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

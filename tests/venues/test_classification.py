@@ -129,11 +129,18 @@ def test_missing_facts_are_reported(slug, params):
     ({"floor_area": "1E+999999999"}, "过大"),
     ({"floor_area": "1E+5000"}, "过大"),
     ({"seats": "99999999999999999999"}, "过大"),
+    # A number written out in full in the answer would be a megabyte long.
+    ({"floor_area": "1e-999999"}, "两位小数"),
+    ({"floor_area": "120.555"}, "两位小数"),
 ])
 def test_bad_facts_are_rejected(params, message):
     with pytest.raises(FactError) as raised:
         parse_facts(params)
     assert message in str(raised.value)
+
+
+def test_an_area_with_two_decimals_or_trailing_zeros_is_accepted():
+    assert parse_facts({"floor_area": "120.50"})["floor_area"] == parse_facts({"floor_area": "120.500"})["floor_area"]
 
 
 def test_unknown_subtype_is_rejected():

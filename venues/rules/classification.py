@@ -231,6 +231,9 @@ def parse_facts(params):
             raise FactError(_("%(fact)s cannot be negative.") % {"fact": FACT_LABELS[name]()})
         if value > MAX_FACT:
             raise FactError(_("%(fact)s is too large.") % {"fact": FACT_LABELS[name]()})
+        if isinstance(value, Decimal) and value.normalize().as_tuple().exponent < -2:  # as kept
+            raise FactError(_("%(fact)s may have at most two decimal places.")
+                            % {"fact": FACT_LABELS[name]()})
         facts[name] = value
     raw_floors = (params.get("floors") or "").strip()
     if raw_floors:

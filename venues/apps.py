@@ -11,3 +11,7 @@ class VenuesConfig(AppConfig):
         from . import checks, security  # noqa: F401 (importing checks registers the system checks)
 
         security.connect()  # sign-in, failure, lockout and sign-out: audit entries, session policy
+
+        from .spreadsheets import protect_wagtail_exports
+
+        protect_wagtail_exports()  # no text in a .csv export is a live formula

@@ -36,6 +36,7 @@ from venues.models import (
     VenueKind,
 )
 from venues.rules.classification import MAX_FACT, SUBTYPE_LABELS, FactError, parse_facts
+from venues.spreadsheets import as_text, xlsx_value
 from venues.validators import credit_code_check_char
 from venues.workflows import registration
 
@@ -643,10 +644,8 @@ def import_batch(batch, user):
 # Workbooks -------------------------------------------------------------------------------
 
 def _put(sheet, row, column, value, bold=False):
-    cell = sheet.cell(row=row, column=column, value=value)
-    if cell.data_type == "f":
-        # Text from a sheet or a person is never a formula when opened in Excel.
-        cell.data_type = "s"
+    # Text from a sheet or a person is never a formula when opened in Excel.
+    cell = as_text(sheet.cell(row=row, column=column, value=xlsx_value(value)))
     if bold:
         cell.font = Font(bold=True)
 

@@ -39,8 +39,6 @@ COLUMNS = [
 ]
 LIST_EXPORT = [key for key, _heading in COLUMNS]
 HEADINGS = dict(COLUMNS)
-# A cell starting with one of these would run as a formula when the .csv is opened in Excel.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def outside_nine_text(value):
@@ -70,18 +68,9 @@ def export_row(venue, villages):
     ])
 
 
-def csv_safe(value):
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 class VenueIndexView(ScopedIndexView):
-    """The scoped venue list, downloadable as a spreadsheet."""
-
-    custom_value_preprocess = {
-        **ScopedIndexView.custom_value_preprocess,
-        str: {ScopedIndexView.FORMAT_CSV: csv_safe},
-    }
+    """The scoped venue list, downloadable as a spreadsheet; no text in it is a live formula
+    (venues.spreadsheets, applied to every Wagtail export)."""
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
         venues = list(queryset.select_related("kind", "area").prefetch_related("other_kinds"))

@@ -35,6 +35,7 @@ from .forms import (
 from .masking import mask_mobile
 from .models import Area, AuditEntry
 from .roles import STAFF_ROLES
+from .spreadsheets import text_cells
 from .workflows import claims, registration
 
 
@@ -77,12 +78,13 @@ def _staff_spreadsheet(people):
                   _("areas of work"), _("account")])
     for person in people:
         profile = person.staff_profile
-        sheet.append([
+        # Names are typed by people: never a live formula (venues.spreadsheets).
+        sheet.append(text_cells(sheet, [
             person.username, person.full_name, mask_mobile(person.mobile),
             "、".join(group.name for group in person.groups.all()), str(profile.office or ""),
             "、".join(area.name for area in profile.areas.all()),
             pgettext("account", "enabled") if person.is_active else pgettext("account", "disabled"),
-        ])
+        ]))
     content = io.BytesIO()
     book.save(content)
     response = HttpResponse(

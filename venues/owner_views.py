@@ -203,15 +203,19 @@ def reset_confirm(request):
         return redirect("owner:reset")
     form = ResetForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        try:
-            codes.check_code(mobile, CodePurpose.RESET_PASSWORD, form.cleaned_data["code"])
-        except codes.CodeError as error:
-            form.add_error("code", str(error))
-        else:
-            user.set_password(form.cleaned_data["password1"])
-            user.save(update_fields=["password"])
-            AuditEntry.objects.create(actor=user, action="owner.reset_password", object_type="user",
-                                      object_id=str(user.pk))
+        # The code is used up only together with the new password and its audit entry. A
+        # wrong code leaves the block normally, so its counted try is kept.
+        with transaction.atomic():
+            try:
+                codes.check_code(mobile, CodePurpose.RESET_PASSWORD, form.cleaned_data["code"])
+            except codes.CodeError as error:
+                form.add_error("code", str(error))
+            else:
+                user.set_password(form.cleaned_data["password1"])
+                user.save(update_fields=["password"])
+                AuditEntry.objects.create(actor=user, action="owner.reset_password", object_type="user",
+                                          object_id=str(user.pk))
+        if not form.errors:
             del request.session[SESSION_MOBILE]
             messages.success(request, _("Your new password is set. Please sign in with it."))
             return redirect("owner:login")

@@ -233,14 +233,17 @@ def venue_move(request, venue_id):
 def census_add(request):
     """代为登记: staff record a venue themselves, with or without the owner's account."""
     _require(request, "venues.add_venue")
+    form = CensusForm(request.POST or None, user=request.user)
+    valid = request.method == "POST" and form.is_valid()
     if request.method == "POST" and request.POST.get("submission_id"):
-        # The same form sent again (a double click, a resend): show what it already recorded.
+        # The same form sent again (a double click, a resend, even at the same moment): show
+        # what it already recorded. Looked up after validating, whose duplicate checks would
+        # otherwise refuse the very venue this form recorded a moment ago.
         with contextlib.suppress(ValueError, ValidationError):
             done = venues_for(request.user).filter(submission_id=request.POST.get("submission_id")).first()
             if done is not None:
                 return redirect("venues_venue_modeladmin_inspect", instance_pk=done.pk)
-    form = CensusForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    if valid:
         venue = form.save(commit=False)
         venue.owner = form.cleaned_data["owner_mobile"]
         if not registration.may_record(request.user, venue.area):

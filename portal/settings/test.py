@@ -1,5 +1,6 @@
-"""The test suite: SQLite in memory unless DATABASE_URL names PostgreSQL."""
+"""The test suite: SQLite in a temporary file unless DATABASE_URL names PostgreSQL."""
 
+import os
 import tempfile
 
 from .base import *
@@ -7,6 +8,14 @@ from .base import *
 SECRET_KEY = "test-only-key"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# SQLite: a file rather than Django's shared in-memory database, whose table locks fail at
+# once instead of waiting, so that threads each get a real connection and queue as in
+# production (WAL, IMMEDIATE, the timeout from base.py; tests/test_concurrency.py). One file
+# per process, removed at the end of the run.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"jiuxiao-test-{os.getpid()}.sqlite3")
+    }
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="jiuxiao-test-media-"))
 PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="jiuxiao-test-private-"))
 # Static files come straight from the finders; no collectstatic outside production.

@@ -280,7 +280,8 @@ def test_access_matrix(client, tree, people, name, role):
                   photo=photo, batch=batch, message=message,
                   entry=AuditEntry.objects.create(action="test", object_type="venue", object_id="1"),
                   correction=CorrectionRequest.objects.create(
-                      requester=people["owner"], venue=venue, what="地址门牌号错了", submission_id=uuid.uuid4()))
+                      requester=people["owner"], venue=venue, what="地址门牌号错了",
+                      submission_id=uuid.uuid4()))
     data = {"action": "approve"} if name == "venues_venue_review" else {}
     response = getattr(client, method)(url, data)
     assert outcome(response) == expected[role], f"{role} {method.upper()} {url}"

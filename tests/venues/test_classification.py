@@ -140,7 +140,8 @@ def test_bad_facts_are_rejected(params, message):
 
 
 def test_an_area_with_two_decimals_or_trailing_zeros_is_accepted():
-    assert parse_facts({"floor_area": "120.50"})["floor_area"] == parse_facts({"floor_area": "120.500"})["floor_area"]
+    two, three = parse_facts({"floor_area": "120.50"}), parse_facts({"floor_area": "120.500"})
+    assert two["floor_area"] == three["floor_area"] == Decimal("120.5")
 
 
 def test_unknown_subtype_is_rejected():

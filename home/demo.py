@@ -435,6 +435,26 @@ def _registration_page():
     )
 
 
+def _privacy_page(parent):
+    return _add(parent, PrivacyPage(
+        title="个人信息保护说明", slug="privacy", last_updated=datetime.date(2026, 11, 1),
+        intro="我们收集哪些信息、为什么收集、保存多久、谁能看到，以及您怎样查阅、下载和更正自己的信息。",
+        body=PRIVACY_NOTICE,
+    ))
+
+
+@transaction.atomic
+def ensure_privacy_page():
+    """A demo database made before the privacy notice became a page of its own gets one."""
+    site_settings = SiteSettings.objects.filter(site__is_default_site=True).first()
+    if site_settings is None or site_settings.privacy_page_id or PrivacyPage.objects.exists():
+        return None
+    parent = StandardPage.objects.filter(slug="services").first() or HomePage.objects.first()
+    site_settings.privacy_page = _privacy_page(parent)
+    site_settings.save(update_fields=["privacy_page"])
+    return site_settings.privacy_page
+
+
 def demo_exists():
     return HomePage.objects.exists()
 
@@ -553,11 +573,7 @@ def build_demo_site():
         body=_stream(_para("在线登记已经开通。其他服务正在建设中，开通后会在这里和首页公告。")),
     ))
     register = _add(services, _registration_page())
-    privacy = _add(services, PrivacyPage(
-        title="个人信息保护说明", slug="privacy", last_updated=datetime.date(2026, 11, 1),
-        intro="我们收集哪些信息、为什么收集、保存多久、谁能看到，以及您怎样查阅、下载和更正自己的信息。",
-        body=PRIVACY_NOTICE,
-    ))
+    privacy = _privacy_page(services)
     selfcheck = _add(services, _placeholder(
         "场所安全自查", "self-check", "按清单逐项自查，上传照片，问题及时整改。",
         ["在线自查功能即将开通。开通前，请参照“培训资料”中的检查要点自行检查，"

@@ -199,6 +199,12 @@ class SiteSettings(BaseSiteSetting):
         verbose_name = _("site settings")
 
     @property
+    def live_privacy_page(self):
+        """The privacy notice, when one is chosen and published."""
+        page = self.privacy_page
+        return page if page is not None and page.live else None
+
+    @property
     def phone_href(self):
         """The phone number as a tel: link, digits only (notes such as 示例 are dropped)."""
         digits = re.sub(r"\D", "", self.phone)

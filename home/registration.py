@@ -435,27 +435,6 @@ def _declare_step(page, request, venue, current, notes):
                    blocking=blocking, summary=summary(page, checked, notes, editable=True), **context)
 
 
-def _display(venue, name):
-    value = getattr(venue, name)
-    if name == "licence":
-        return venue.get_licence_display() if value else ""
-    if name == "subtype":
-        from venues.rules.classification import SUBTYPE_LABELS
-
-        return SUBTYPE_LABELS[value]() if value in SUBTYPE_LABELS else value
-    if name == "area":
-        return value.full_name if value else ""
-    if name == "kind":
-        return value.name
-    if name == "other_kinds":
-        return "、".join(kind.name for kind in value.all())
-    if name == "floor_area" and value is not None:
-        from venues.rules.classification import number
-
-        return f"{number(value)} ㎡"
-    return "" if value is None else str(value)
-
-
 SUMMARY_NOTE = {"name": "name", "address": "address", "kind": "kind", "licence": "licence",
                 "operator_name": "operator"}
 
@@ -469,7 +448,7 @@ def summary(page, venue, notes=None, editable=False):
     for current in STEPS[:3]:
         rows = []
         for name in current.fields:
-            value = _display(venue, name)
+            value = venue.display(name)
             if name in ("operator_mobile", "contact_mobile") and value:
                 value = mask_mobile(value)
             if name == "operator_id_number" and value:

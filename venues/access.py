@@ -122,8 +122,9 @@ def may_help_owner(user, venue):
 
 def corrections_for(user):
     """The correction requests a person may see and answer: reviewers, for the venues they
-    review and for the accounts of those venues' holders; the town office also for owners
-    who hold no venue yet. Owners see their own requests through ``requester``."""
+    review and for the accounts of those venues' holders; the office whose areas include a
+    top of the area tree also for owners who hold no venue yet. Owners see their own requests
+    through ``requester``."""
     from .models import CorrectionRequest
 
     requests = CorrectionRequest.objects.all()
@@ -136,7 +137,8 @@ def corrections_for(user):
     seen = venues_for(user).values("pk")
     holders = Q(requester__venues__in=seen) | Q(requester__operated_venues__in=seen)
     about_account = Q(venue__isnull=True) & holders
-    if user.has_perm("venues.change_staffprofile"):  # the town office
+    if user.has_perm("venues.change_staffprofile") and any(root.is_root() for root in scope_roots(user)):
+        # The town office of the whole deployment (never one town's office in a district):
         about_account |= Q(venue__isnull=True, requester__venues__isnull=True,
                            requester__operated_venues__isnull=True)
     chosen = requests.filter(Q(venue__in=seen) | about_account).values("pk")

@@ -22,7 +22,15 @@ from django.views.decorators.http import require_POST
 from . import audit, mydata
 from .access import is_back_office, venues_for
 from .masking import mask_mobile
-from .models import ANSWER_WITHIN_DAYS, AuditEntry, CodePurpose, CorrectionRequest, Message, VenueStatus
+from .models import (
+    ANSWER_WITHIN_DAYS,
+    AuditEntry,
+    CodePurpose,
+    CorrectionRequest,
+    CorrectionStatus,
+    Message,
+    VenueStatus,
+)
 from .owner_forms import (
     ChangeMobileForm,
     ClaimForm,
@@ -110,8 +118,8 @@ def _privacy_link(request):
     """The privacy notice, for the pages where we start collecting personal data."""
     from home.models import SiteSettings
 
-    page = SiteSettings.for_request(request).privacy_page
-    if page is None or not page.live:
+    page = SiteSettings.for_request(request).live_privacy_page
+    if page is None:
         return []
     return [(page.get_url(request), _("How we use your information (privacy notice)"))]
 
@@ -364,8 +372,8 @@ def my_data(request):
     data = mydata.collect(request.user)
     audit.record(request, "owner.data_view", request.user)
     return _page(request, "owner/my_data.html", _("My data"), data=data,
-                 open_requests=CorrectionRequest.objects.filter(requester=request.user,
-                                                                status="open").count())
+                 open_requests=CorrectionRequest.objects.filter(
+                     requester=request.user, status=CorrectionStatus.OPEN).count())
 
 
 @_owner_required

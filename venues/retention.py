@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from .models import (
     AuditEntry,
@@ -24,6 +25,7 @@ from .models import (
     CorrectionRequest,
     CorrectionStatus,
     ImportBatch,
+    ImportStatus,
     Venue,
     VenuePhoto,
     VenueStatus,
@@ -67,18 +69,30 @@ def cutoff(rule, now=None):
     return (now or timezone.now()) - timedelta(days=days(rule))
 
 
-# What "the people's data" of a venue is: cleared, never the venue's kind, area or size.
-PERSONAL_FIELDS = {
-    "operator_name": "", "operator_mobile": "", "operator_id_number": "", "operator_id_hash": "",
-    "contact_name": "", "contact_mobile": "",
-}
+# What may identify a person in a venue's record (a sole trader's shop name, credit code and
+# address identify them too): cleared, never the venue's kind, area, size or dates. The name
+# becomes a neutral label.
+PERSONAL_FIELDS = [
+    "operator_name", "operator_mobile", "operator_id_number", "operator_id_hash", "contact_name",
+    "contact_mobile", "credit_code", "no_code_reason", "address",
+]
+
+
+def _holds_personal_data():
+    """Venues with anything of a person left (also one reopened and filled in again)."""
+    held = Q(owner__isnull=False) | Q(operators__isnull=False) | Q(photos__isnull=False)
+    for name in PERSONAL_FIELDS:
+        if name != "operator_id_number":  # encrypted: its hash says whether it is there
+            held |= ~Q(**{name: ""})
+    return Venue.objects.filter(held).values("pk")
 
 
 def _decided_before(status, moment):
-    """Venues whose latest change to ``status`` happened before ``moment``."""
+    """Venues whose latest change to ``status`` happened before ``moment`` and which still
+    hold personal data."""
     last = (VenueStatusChange.objects.filter(venue=OuterRef("pk"), to_status=status)
             .values("venue").annotate(latest=Max("at")).values("latest"))
-    return Venue.objects.filter(status=status, personal_data_removed_at__isnull=True).annotate(
+    return Venue.objects.filter(status=status, pk__in=_holds_personal_data()).annotate(
         decided=last[:1]).filter(decided__lt=moment)
 
 
@@ -94,20 +108,30 @@ def remove_personal_data(venue, now=None):
     """The venue stays, anonymous: people, photos, codes, accounts' links and the free text of
     its history (which may name people) go."""
     with transaction.atomic():
-        for name, value in PERSONAL_FIELDS.items():
-            setattr(venue, name, value)
+        for name in PERSONAL_FIELDS:
+            setattr(venue, name, "")
+        venue.name = pgettext("anonymous venue", "Venue no. %(number)s") % {"number": venue.pk}
         venue.owner = None
         venue.personal_data_removed_at = now or timezone.now()
-        venue.save(update_fields=[*PERSONAL_FIELDS, "owner", "personal_data_removed_at", "updated_at"])
+        venue.save(update_fields=[*PERSONAL_FIELDS, "name", "owner", "personal_data_removed_at",
+                                  "updated_at"])
         venue.operators.clear()
         _delete_photos(VenuePhoto.objects.filter(venue=venue))
         ClaimCode.objects.filter(venue=venue).delete()
         VenueStatusChange.objects.filter(venue=venue).update(reason="", field_notes={})
 
 
+def _each(queryset):
+    """The rows one by one, from a list of keys taken first (the loop changes the table)."""
+    for pk in list(queryset.values_list("pk", flat=True)):
+        row = queryset.model.objects.filter(pk=pk).first()
+        if row is not None:
+            yield row
+
+
 def _anonymise_venues(queryset, now):
     count = 0
-    for venue in queryset.iterator():
+    for venue in _each(queryset):
         remove_personal_data(venue, now)
         count += 1
     return count
@@ -124,7 +148,7 @@ def rejected_venues(now):
 def stale_drafts(now):
     drafts = Venue.objects.filter(status=VenueStatus.DRAFT, updated_at__lt=cutoff("stale_draft", now))
     count = 0
-    for venue in drafts.iterator():
+    for venue in _each(drafts):
         with transaction.atomic():
             _delete_photos(VenuePhoto.objects.filter(venue=venue))
             venue.delete()
@@ -133,8 +157,10 @@ def stale_drafts(now):
 
 
 def import_rows(now):
-    return ImportBatch.objects.filter(created_at__lt=cutoff("import_rows", now)).exclude(rows=[]).update(
-        rows=[], headers=[])
+    """Sheets never imported are deleted; imported ones keep their result, not their rows."""
+    old = ImportBatch.objects.filter(created_at__lt=cutoff("import_rows", now))
+    abandoned = old.filter(status=ImportStatus.UPLOADED).delete()[0]
+    return abandoned + old.filter(status=ImportStatus.IMPORTED).exclude(rows=[]).update(rows=[], headers=[])
 
 
 def verification_codes(now):
@@ -152,23 +178,26 @@ def corrections(now):
         handled_at__lt=cutoff("corrections", now)).delete()[0]
 
 
+REMOVED_PREFIX = "removed-"
+
+
 def idle_owner_accounts(now):
     """Owners' accounts with no venue and no sign-in for the period: their data goes; the
     account row stays, disabled and nameless, where history still points at it."""
     before = cutoff("idle_owner_accounts", now)
     users = get_user_model().objects.filter(
-        is_staff=False, is_superuser=False, staff_profile__isnull=True, is_active=True,
-        date_joined__lt=before,
+        is_staff=False, is_superuser=False, staff_profile__isnull=True, date_joined__lt=before,
     ).filter(Q(last_login__lt=before) | Q(last_login__isnull=True)).exclude(
+        username__startswith=REMOVED_PREFIX).exclude(
         Exists(Venue.objects.filter(owner=OuterRef("pk")))).exclude(
         Exists(Venue.objects.filter(operators=OuterRef("pk")))).exclude(groups__isnull=False)
     count = 0
-    for user in users.iterator():
+    for user in _each(users):
         with transaction.atomic():
             user.messages.all().delete()
             user.correction_requests.all().delete()
             user.password_history.all().delete()
-            user.username = f"removed-{user.pk}"
+            user.username = f"{REMOVED_PREFIX}{user.pk}"
             user.mobile, user.full_name, user.first_name, user.last_name, user.email = None, "", "", "", ""
             user.is_active = False
             user.set_unusable_password()

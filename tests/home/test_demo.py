@@ -50,3 +50,15 @@ def test_running_it_again_changes_nothing(demo):
     before = Venue.objects.count(), get_user_model().objects.count()
     call_command("setup_demo", "--force", stdout=io.StringIO())
     assert (Venue.objects.count(), get_user_model().objects.count()) == before
+
+
+def test_a_demo_made_before_the_privacy_page_gets_one_and_only_once(client, demo):
+    from home.models import PrivacyPage, SiteSettings
+
+    PrivacyPage.objects.get().delete()
+    assert SiteSettings.objects.get().privacy_page is None
+    call_command("setup_demo", "--force", stdout=io.StringIO())
+    call_command("setup_demo", "--force", stdout=io.StringIO())
+    page = SiteSettings.objects.get().privacy_page
+    assert PrivacyPage.objects.count() == 1 and page.live
+    assert "保存多久" in client.get(page.url).content.decode()

@@ -113,6 +113,11 @@ def test_my_data_shows_everything_we_hold_about_the_owner_and_nobody_else(client
                  "网上登记", "登记已通过", "请张贴门牌", reverse("owner:photo", args=[photo.pk])]:
         assert text in html, text
     assert "别人的店" not in html and "13611112222" not in html and other.name not in html
+    # Account events in words, not the audit log's codes; staff's help with the account too.
+    AuditEntry.objects.create(actor=make_member(VILLAGE_STAFF, tree["qinggang"]), action="owner.help",
+                              object_type="user", object_id=str(owner.pk))
+    html = client.get(reverse("owner:my_data")).content.decode()
+    assert "查看了“我的信息”" in html and "工作人员应您的要求" in html and "owner.data_view" not in html
     assert AuditEntry.objects.filter(action="owner.data_view", actor=owner).exists()
 
 
@@ -230,6 +235,10 @@ def test_account_requests_go_to_reviewers_of_the_owners_venues_or_the_town_offic
     seen_by_town = set(corrections_for(town).values_list("what", flat=True))
     assert seen_by_village == {"我的姓名应为李思"}
     assert seen_by_town == {"我的姓名应为李思", "姓名写错了"}
+    # An office working under the top of the tree only (one town of a district) does not
+    # see owners without venues.
+    village_office = make_member(TOWN_OFFICE, tree["qinggang"])
+    assert set(corrections_for(village_office).values_list("what", flat=True)) == {"我的姓名应为李思"}
     assert not corrections_for(make_member(VILLAGE_STAFF, tree["mugen"])).exists()
 
 
@@ -273,6 +282,8 @@ def test_personal_data_of_long_closed_venues_goes_and_the_statistics_stay(tree, 
     shop.refresh_from_db()
     assert (shop.operator_name, shop.operator_mobile, shop.operator_id_number, shop.contact_name,
             shop.contact_mobile, shop.owner) == ("", "", "", "", "", None)
+    # A sole trader's shop name, credit code and address identify them too.
+    assert (shop.credit_code, shop.address) == ("", "") and shop.name == f"场所 {shop.pk} 号"
     assert shop.personal_data_removed_at is not None
     assert not VenuePhoto.objects.filter(venue=shop).exists() and not os.path.exists(path)
     assert not ClaimCode.objects.filter(venue=shop).exists()
@@ -286,7 +297,16 @@ def test_personal_data_of_long_closed_venues_goes_and_the_statistics_stay(tree, 
     assert retention.apply_all()["closed_venue"] == 0
 
 
-def test_rejected_registrations_stale_drafts_codes_and_import_rows(tree, owner):
+def test_a_venue_reopened_and_filled_in_again_is_cleared_again_when_it_closes(tree, owner, shop):
+    age(shop, VenueStatus.CLOSED, 3 * 365 + 1)
+    retention.apply_all()
+    Venue.objects.filter(pk=shop.pk).update(operator_name="新经营者", operator_mobile="13655556666")
+    age(shop, VenueStatus.CLOSED, 3 * 365 + 1)
+    assert retention.apply_all()["closed_venue"] == 1
+    assert Venue.objects.get(pk=shop.pk).operator_mobile == ""
+
+
+def test_rejected_registrations_stale_drafts_codes_and_census_sheets(tree, owner):
     rejected = make_venue(tree["qinggang-1"], owner=owner, name="未通过的店")
     age(rejected, VenueStatus.REJECTED, 366)
     stale = make_venue(tree["qinggang-1"], owner=owner, name="旧草稿")
@@ -295,26 +315,35 @@ def test_rejected_registrations_stale_drafts_codes_and_import_rows(tree, owner):
     code = VerificationCode.objects.create(mobile="13900000011", purpose="sign_up", code_hash="h")
     VerificationCode.objects.filter(pk=code.pk).update(sent_at=timezone.now() - datetime.timedelta(days=31))
     batch = ImportBatch.objects.create(created_by=owner, file_name="a.xlsx", headers=["姓名"],
-                                       rows=[{"row": 2, "cells": ["张三"]}])
-    ImportBatch.objects.filter(pk=batch.pk).update(created_at=timezone.now() - datetime.timedelta(days=31))
+                                       rows=[{"row": 2, "cells": ["张三"]}], status="imported",
+                                       result={"imported": 1})
+    abandoned = ImportBatch.objects.create(created_by=owner, file_name="b.xlsx", headers=["姓名"],
+                                           rows=[{"row": 2, "cells": ["李四"]}])
+    ImportBatch.objects.update(created_at=timezone.now() - datetime.timedelta(days=31))
     retention.apply_all()
     assert Venue.objects.get(pk=rejected.pk).operator_name == ""
     assert not Venue.objects.filter(pk=stale.pk).exists()
     assert Venue.objects.filter(pk=fresh.pk).exists()
     assert not VerificationCode.objects.exists()
     batch.refresh_from_db()
-    assert batch.rows == [] and batch.file_name == "a.xlsx"
+    assert batch.rows == [] and batch.result == {"imported": 1}
+    # A sheet never imported goes as a whole: it could only import nothing now.
+    assert not ImportBatch.objects.filter(pk=abandoned.pk).exists()
 
 
 def test_idle_owner_accounts_lose_their_data_and_are_disabled(tree, owner, shop):
     idle = UserFactory(username="idle", mobile="13900000066", full_name="闲置")
+    disabled = UserFactory(username="disabled", mobile="13900000067", full_name="停用", is_active=False)
     long_ago = timezone.now() - datetime.timedelta(days=2 * 365 + 1)
-    type(idle).objects.filter(pk=idle.pk).update(last_login=long_ago, date_joined=long_ago)
+    type(idle).objects.filter(pk__in=[idle.pk, disabled.pk]).update(last_login=long_ago, date_joined=long_ago)
     Message.objects.create(recipient=idle, subject="旧消息", body="…")
     type(owner).objects.filter(pk=owner.pk).update(last_login=long_ago, date_joined=long_ago)
     staff = make_member(VILLAGE_STAFF, tree["qinggang"])
     type(staff).objects.filter(pk=staff.pk).update(last_login=long_ago, date_joined=long_ago)
-    assert retention.apply_all()["idle_owner_accounts"] == 1
+    assert retention.apply_all()["idle_owner_accounts"] == 2
+    assert retention.apply_all()["idle_owner_accounts"] == 0
+    disabled.refresh_from_db()
+    assert (disabled.mobile, disabled.full_name) == (None, "")
     idle.refresh_from_db()
     assert (idle.mobile, idle.full_name, idle.is_active) == (None, "", False)
     assert not idle.has_usable_password()

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from venues.crypto import EncryptedCharField, keyed_hash
 from venues.validators import (
@@ -201,6 +201,33 @@ class Venue(models.Model):
             errors["no_code_reason"] = _("Please say why the venue has no credit code.")
         if errors:
             raise ValidationError(errors)
+
+    def display(self, name):
+        """A field as a person reads it: choices by their label, the area by its full name,
+        the area in ㎡, dates in local time; "" when empty."""
+        from django.utils import timezone
+        from django.utils.formats import date_format
+
+        from venues.rules.classification import SUBTYPE_LABELS, number
+
+        value = getattr(self, name)
+        if value is None or value == "":
+            return ""
+        if name == "subtype":
+            return SUBTYPE_LABELS[value]() if value in SUBTYPE_LABELS else value
+        if name == "area":
+            return value.full_name
+        if name == "other_kinds":
+            return "、".join(kind.name for kind in value.all())
+        if name == "floor_area":
+            return f"{number(value)} ㎡"
+        if self._meta.get_field(name).choices:
+            return str(getattr(self, f"get_{name}_display")())
+        if isinstance(value, bool):
+            return pgettext("yes or no", "yes") if value else pgettext("yes or no", "no")
+        if hasattr(value, "tzinfo"):
+            return date_format(timezone.localtime(value), "Y-m-d H:i")
+        return str(value)
 
     @property
     def all_kinds(self):

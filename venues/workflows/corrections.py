@@ -46,10 +46,6 @@ def file(user, venue, what, submission_id):
     return request
 
 
-def may_answer(user, request):
-    return request.is_open and corrections_for(user).filter(pk=request.pk).exists()
-
-
 def answer(request, user, status, text):
     """Close a request as corrected or not, with a note the owner reads."""
     if status not in (CorrectionStatus.CORRECTED, CorrectionStatus.DECLINED):

@@ -9,6 +9,7 @@ from home.demo import (
     demo_backup_codes,
     demo_exists,
     ensure_demo_accounts,
+    ensure_privacy_page,
 )
 from venues.models import Venue
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             raise CommandError("Demo data is for development; use --force to load it anyway.")
         if demo_exists():
             self.stdout.write("Demo content is already present; keeping the data as it is.")
+            ensure_privacy_page()
         else:
             # One log line per page created would bury the accounts printed below.
             logging.getLogger("wagtail").setLevel(logging.WARNING)

@@ -14,10 +14,14 @@ class Command(BaseCommand):
                             help="Count what would be removed, and change nothing.")
 
     def handle(self, *args, dry_run=False, **options):
-        with transaction.atomic():
-            done = retention.apply_all(timezone.now())
+        if dry_run:
             # Rolled back, nothing is removed; files go only on commit, so they stay too.
-            transaction.set_rollback(dry_run)
+            with transaction.atomic():
+                done = retention.apply_all(timezone.now())
+                transaction.set_rollback(True)
+        else:
+            # Each record in a transaction of its own: the site goes on writing meanwhile.
+            done = retention.apply_all(timezone.now())
         for rule in retention.RULES:
             period = retention.days(rule.key)
             self.stdout.write(f"{rule.key:<22} {period:>5} days  {done[rule.key]:>6}  {rule.label}")

@@ -64,6 +64,7 @@ from tests.factories import (
 from venues.census_import import FIELDS, example_row
 from venues.models import (
     AuditEntry,
+    ChecklistItem,
     CorrectionRequest,
     ImportBatch,
     Message,
@@ -165,6 +166,7 @@ class World:
         self.correction = CorrectionRequest.objects.create(requester=self.owner, venue=self.venue,
                                                            what="电话错了", submission_id=uuid.uuid4())
         self.office = make_office("catering", name="测试办室")
+        self.checklist_item = ChecklistItem.objects.first()  # seeded by the migrations
         self.kind = VenueKind.objects.get(slug="shopping")
         self.topic = TrainingTopic.objects.create(name="用电安全")
         self.document = make_document()
@@ -233,6 +235,10 @@ def real_values(world):
         ("admin/snippets/choose/venues/venuekind/", "pk", w.kind.pk),
         ("admin/snippets/venues/office/", "pk", w.office.pk),
         ("admin/snippets/choose/venues/office/", "pk", w.office.pk),
+        ("admin/snippets/venues/checklistitem/", "pk", w.checklist_item.pk),
+        ("admin/snippets/choose/venues/checklistitem/", "pk", w.checklist_item.pk),
+        ("admin/snippets/venues/checklistgroup/", "pk", w.checklist_item.group_id),
+        ("admin/snippets/choose/venues/checklistgroup/", "pk", w.checklist_item.group_id),
         ("admin/api/main/pages/", "pk", w.page.pk),
         ("admin/api/main/pages/", "action_name", "copy"),
         ("admin/api/main/documents/", "pk", w.document.pk),

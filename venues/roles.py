@@ -28,6 +28,10 @@ ROLE_PERMISSIONS = {
         ("venues", "delete_area"),
         ("venues", "view_staffprofile"), ("venues", "add_staffprofile"),
         ("venues", "change_staffprofile"),
+        # The self-check checklists (venues.checklists).
+        ("venues", "view_checklistgroup"), ("venues", "add_checklistgroup"),
+        ("venues", "change_checklistgroup"), ("venues", "view_checklistitem"),
+        ("venues", "add_checklistitem"), ("venues", "change_checklistitem"),
     ],
     LEAD_OFFICE: [
         ("wagtailadmin", "access_admin"), ("venues", "view_venue"), ("venues", "review_venue"),

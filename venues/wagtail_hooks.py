@@ -1,3 +1,4 @@
+from django import forms
 from django.http import Http404
 from django.templatetags.static import static
 from django.urls import path, reverse
@@ -7,8 +8,9 @@ from django.utils.translation import pgettext_lazy
 
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 
@@ -30,7 +32,7 @@ from .admin_views import (
 from .audit_admin import AuditEntryAdmin
 from .export import LIST_EXPORT, VenueIndexView
 from .import_views import import_urls
-from .models import Office, Venue, VenueKind
+from .models import ChecklistGroup, ChecklistItem, Office, Venue, VenueKind
 from .todo import TodoPanel, todo_items
 
 
@@ -44,6 +46,40 @@ class VenueKindViewSet(SnippetViewSet):
 
 
 register_snippet(VenueKindViewSet)
+
+
+# The self-check checklists, edited by the town emergency office (venues.checklists keeps a
+# version of each kind's list as it was used, so edits never change past self-checks).
+class ChecklistItemViewSet(SnippetViewSet):
+    model = ChecklistItem
+    icon = "tasks"
+    menu_label = _("Checklist items")
+    list_display = ["question", "group", "severity", "active"]
+    list_filter = ["group", "severity", "kinds", "active"]
+    panels = [
+        FieldPanel("group"), FieldPanel("question"), FieldPanel("code"),
+        FieldPanel("guidance"), FieldPanel("picture"), FieldPanel("basis"),
+        FieldPanel("kinds", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("severity"), FieldPanel("allow_not_applicable"),
+        FieldPanel("photo_required_on_fail"), FieldPanel("sort_order"), FieldPanel("active"),
+    ]
+
+
+class ChecklistGroupViewSet(SnippetViewSet):
+    model = ChecklistGroup
+    icon = "folder-open-inverse"
+    menu_label = _("Checklist groups")
+    list_display = ["name", "sort_order"]
+
+
+class ChecklistViewSetGroup(SnippetViewSetGroup):
+    items = (ChecklistItemViewSet, ChecklistGroupViewSet)
+    menu_icon = "tasks"
+    menu_label = _("Self-check checklists")
+    menu_name = "checklists"
+
+
+register_snippet(ChecklistViewSetGroup)
 
 
 # The register as staff see it: only the venues in their own scope (venues.access).

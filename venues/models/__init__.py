@@ -2,6 +2,7 @@
 
 from .areas import Area, AreaLevel
 from .audit import AuditEntry, AuditOutcome, ImmutableAudit
+from .checklists import ChecklistGroup, ChecklistItem, ChecklistVersion, Severity
 from .claims import ClaimCode
 from .codes import CodePurpose, VerificationCode
 from .imports import ImportBatch, ImportStatus
@@ -13,9 +14,10 @@ from .staff import Office, StaffProfile
 from .venues import LicenceSituation, PhotoKind, Venue, VenuePhoto, VenueStatus, VenueStatusChange
 
 __all__ = [
-    "ANSWER_WITHIN_DAYS", "Area", "AreaLevel", "AuditEntry", "AuditOutcome", "ClaimCode",
-    "CodePurpose", "CorrectionRequest", "CorrectionStatus", "ImmutableAudit", "ImportBatch",
-    "ImportStatus", "KindRule", "LicenceSituation", "Message", "Office", "PasswordHistory",
-    "PhotoKind", "SmsStatus", "StaffProfile", "User", "Venue", "VenueKind", "VenuePhoto",
-    "VenueStatus", "VenueStatusChange", "VerificationCode",
+    "ANSWER_WITHIN_DAYS", "Area", "AreaLevel", "AuditEntry", "AuditOutcome", "ChecklistGroup",
+    "ChecklistItem", "ChecklistVersion", "ClaimCode", "CodePurpose", "CorrectionRequest",
+    "CorrectionStatus", "ImmutableAudit", "ImportBatch", "ImportStatus", "KindRule",
+    "LicenceSituation", "Message", "Office", "PasswordHistory", "PhotoKind", "Severity",
+    "SmsStatus", "StaffProfile", "User", "Venue", "VenueKind", "VenuePhoto", "VenueStatus",
+    "VenueStatusChange", "VerificationCode",
 ]

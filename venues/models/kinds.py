@@ -54,9 +54,13 @@ class VenueKind(models.Model):
     max_dorm = models.PositiveIntegerField(
         _("most people in a staff dormitory"), null=True, blank=True
     )
+    selfcheck_interval_months = models.PositiveSmallIntegerField(
+        _("self-check every … months"), default=1,
+        help_text=_("How often venues of this kind check themselves; 1 is monthly."),
+    )
 
     panels = [
-        MultiFieldPanel(["name", "slug", "criteria", "sort_order"],
+        MultiFieldPanel(["name", "slug", "criteria", "sort_order", "selfcheck_interval_months"],
                         heading=_("Kind")),
         MultiFieldPanel(
             ["rule", "max_floor_area", "max_seats", "max_beds", "max_floor", "max_people",

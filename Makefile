@@ -16,10 +16,12 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 ## Create the virtualenv, migrate, load the demo site once, then serve it with the
-## background worker that sends messages (stopped with the server).
+## background worker that sends messages and the scheduler that sends reminders (both
+## stopped with the server).
 run: setup
 	@$(PY) manage.py db_worker --backend background & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py run_scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 setup: $(STAMP)

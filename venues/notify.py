@@ -49,3 +49,69 @@ def venue_status_changed(venue, actor, reason=""):
         )
         for holder in holders if holder.pk != actor.pk
     ]
+
+
+def _holders(venue):
+    return [*([venue.owner] if venue.owner_id else []), *venue.operators.all()]
+
+
+def _tell_holders(venue, actor, subject, body, sms_template="", sms_params=None):
+    return [message_user(holder, subject, body, venue=venue, sms_template=sms_template,
+                         sms_params=sms_params)
+            for holder in _holders(venue) if actor is None or holder.pk != actor.pk]
+
+
+def selfcheck_reviewed(check, actor):
+    """Tell the owner their self-check was accepted, or returned and why."""
+    venue = check.venue
+    if check.status == "accepted":
+        subject = _("%(venue)s: self-check accepted") % {"venue": venue.name}
+        body = _("Your self-check of %(date)s has been accepted. Thank you.")
+        return _tell_holders(venue, actor, subject, body % {"date": f"{check.submitted_at:%Y-%m-%d}"})
+    subject = _("%(venue)s: self-check returned") % {"venue": venue.name}
+    body = _("Your self-check of %(date)s was returned: %(reason)s Please check your venue again "
+             "and submit a new self-check. Hazards it found stay open until they are fixed.")
+    return _tell_holders(venue, actor, subject, body % {"date": f"{check.submitted_at:%Y-%m-%d}",
+                                                         "reason": check.review_reason},
+                         sms_template="selfcheck_returned", sms_params={"venue": venue.name})
+
+
+def hazard_verified(hazard, actor, accepted, reason=""):
+    venue = hazard.venue
+    what = hazard.item_question or hazard.description[:40]
+    if accepted:
+        subject = _("%(venue)s: hazard closed") % {"venue": venue.name}
+        body = _("The fix of “%(what)s” was checked and the hazard is closed.") % {"what": what}
+        return _tell_holders(venue, actor, subject, body)
+    subject = _("%(venue)s: hazard not yet fixed") % {"venue": venue.name}
+    body = _("The fix of “%(what)s” was checked and is not accepted: %(reason)s Please fix it by "
+             "%(deadline)s and report it again.") % {"what": what, "reason": reason,
+                                                     "deadline": f"{hazard.deadline:%Y-%m-%d}"}
+    return _tell_holders(venue, None if actor is None else actor, subject, body,
+                         sms_template="hazard_rejected", sms_params={"venue": venue.name})
+
+
+def selfcheck_reminder(venue, due_on, overdue):
+    """Remind the venue's holders of a self-check due soon or overdue."""
+    params = {"venue": venue.name, "date": f"{due_on:%Y-%m-%d}"}
+    if overdue:
+        subject = _("%(venue)s: self-check overdue") % params
+        body = _("The self-check of %(venue)s was due on %(date)s. Please do it as soon as you can: "
+                 "it takes about ten minutes on your phone.") % params
+        template = "selfcheck_overdue"
+    else:
+        subject = _("%(venue)s: self-check due on %(date)s") % params
+        body = _("The next self-check of %(venue)s is due on %(date)s. It takes about ten minutes "
+                 "on your phone.") % params
+        template = "selfcheck_due"
+    return _tell_holders(venue, None, subject, body, sms_template=template, sms_params=params)
+
+
+def hazard_overdue(hazard):
+    venue = hazard.venue
+    params = {"venue": venue.name, "what": hazard.item_question or hazard.description[:40],
+              "date": f"{hazard.deadline:%Y-%m-%d}"}
+    subject = _("%(venue)s: hazard overdue") % params
+    body = _("“%(what)s” at %(venue)s was to be fixed by %(date)s. Please fix it now and report it "
+             "fixed with a photo; village staff have been told.") % params
+    return _tell_holders(venue, None, subject, body, sms_template="hazard_overdue", sms_params=params)

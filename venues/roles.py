@@ -16,6 +16,10 @@ AUDITOR = "审计员"
 
 STAFF_ROLES = [TOWN_OFFICE, LEAD_OFFICE, VILLAGE_STAFF, GRID_WORKER, LEADER]
 
+# Reviewing self-checks and re-checking the fixes of hazards (venues.workflows).
+SELFCHECK_REVIEWER = [("venues", "view_selfcheck"), ("venues", "review_selfcheck"),
+                      ("venues", "view_hazard"), ("venues", "verify_hazard")]
+
 ROLE_PERMISSIONS = {
     # The town emergency office also runs the register itself: staff accounts (through our
     # own staff pages, not Wagtail's user admin), the area tree, offices and kinds.
@@ -32,19 +36,27 @@ ROLE_PERMISSIONS = {
         ("venues", "view_checklistgroup"), ("venues", "add_checklistgroup"),
         ("venues", "change_checklistgroup"), ("venues", "view_checklistitem"),
         ("venues", "add_checklistitem"), ("venues", "change_checklistitem"),
+        *SELFCHECK_REVIEWER, ("venues", "assist_selfcheck"),
+        # Deadlines, reminders and risk rules (venues.schedule, venues.risk).
+        ("venues", "change_safetyrules"), ("venues", "view_riskrule"), ("venues", "add_riskrule"),
+        ("venues", "change_riskrule"),
     ],
     LEAD_OFFICE: [
         ("wagtailadmin", "access_admin"), ("venues", "view_venue"), ("venues", "review_venue"),
-        ("venues", "add_venue"),
+        ("venues", "add_venue"), *SELFCHECK_REVIEWER,
     ],
     VILLAGE_STAFF: [
         ("wagtailadmin", "access_admin"), ("venues", "view_venue"), ("venues", "review_venue"),
-        ("venues", "add_venue"),
+        ("venues", "add_venue"), *SELFCHECK_REVIEWER, ("venues", "assist_selfcheck"),
     ],
-    GRID_WORKER: [("wagtailadmin", "access_admin"), ("venues", "view_venue"), ("venues", "add_venue")],
+    # Grid workers fill in self-checks with owners who have no phone and re-check fixes on site.
+    GRID_WORKER: [("wagtailadmin", "access_admin"), ("venues", "view_venue"), ("venues", "add_venue"),
+                  ("venues", "view_selfcheck"), ("venues", "assist_selfcheck"),
+                  ("venues", "view_hazard"), ("venues", "verify_hazard")],
     AUDITOR: [("wagtailadmin", "access_admin"), ("venues", "view_auditentry"),
               ("venues", "export_auditentry")],
-    LEADER: [("wagtailadmin", "access_admin"), ("venues", "view_venue")],
+    LEADER: [("wagtailadmin", "access_admin"), ("venues", "view_venue"), ("venues", "view_selfcheck"),
+             ("venues", "view_hazard")],
 }
 
 
@@ -57,3 +69,30 @@ def ensure_staff_roles():
             [Permission.objects.get(content_type__app_label=app, codename=code)
              for app, code in permissions]
         )
+
+
+# Permissions added to the roles by a release, granted once to the groups that exist (the data
+# migration that ships them calls grant_added_permissions); removing one later is the town's choice.
+ADDED_IN_SELFCHECKS = {
+    role: [perm for perm in perms if perm[1].endswith(("selfcheck", "hazard", "riskrule", "safetyrules"))]
+    for role, perms in ROLE_PERMISSIONS.items()
+}
+
+
+def grant_added_permissions(apps, added):
+    """Give existing role groups the permissions in ``added`` ({role: [(app, codename)]}), with
+    the historical models of a data migration."""
+    from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
+
+    for config in global_apps.get_app_configs():
+        create_permissions(config, verbosity=0, apps=apps)
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for role, perms in added.items():
+        group = group_model.objects.filter(name=role).first()
+        if group is None:
+            continue
+        for app, codename in perms:
+            group.permissions.add(
+                permission_model.objects.get(content_type__app_label=app, codename=codename))

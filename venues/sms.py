@@ -16,6 +16,13 @@ from django.utils.translation import gettext_lazy as _
 # Providers limit a parameter to about 20 characters, hence short_param().
 TEMPLATES = {
     "venue_status": _("Your venue “{venue}” is now: {status}. Details are in your message box."),
+    "selfcheck_due": _("The self-check of “{venue}” is due on {date}. Please do it on your phone."),
+    "selfcheck_overdue": _("The self-check of “{venue}” was due on {date} and is overdue. Please do it "
+                           "as soon as you can."),
+    "selfcheck_returned": _("The self-check of “{venue}” was returned. Details are in your message box."),
+    "hazard_overdue": _("A hazard at “{venue}” was to be fixed by {date}. Details are in your message box."),
+    "hazard_rejected": _("The fix of a hazard at “{venue}” was not accepted. Details are in your "
+                         "message box."),
     "verification_code": _("Your verification code is {code}; it is valid for 10 minutes. "
                            "Never tell anyone this code."),
 }

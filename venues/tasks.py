@@ -25,3 +25,11 @@ def send_message_sms(message_id):
         else:
             message.sms_status, message.sms_sent_at = SmsStatus.SENT, timezone.now()
         message.save(update_fields=["sms_status", "sms_error", "sms_sent_at"])
+
+
+@task(backend="background")
+def refresh_schedules():
+    """Recompute every venue's risk level and due date after the rules changed."""
+    from . import schedule
+
+    schedule.refresh()

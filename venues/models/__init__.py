@@ -10,10 +10,32 @@ from .kinds import KindRule, VenueKind
 from .messages import Message, SmsStatus
 from .people import PasswordHistory, User
 from .privacy import ANSWER_WITHIN_DAYS, CorrectionRequest, CorrectionStatus
+from .selfchecks import (
+    Answer,
+    EvidencePhoto,
+    EvidenceStage,
+    Hazard,
+    HazardAction,
+    HazardEvent,
+    HazardSource,
+    HazardStatus,
+    Reminder,
+    ReminderKind,
+    RiskFactor,
+    RiskLevel,
+    RiskRule,
+    SafetyRules,
+    SelfCheck,
+    SelfCheckAnswer,
+    SelfCheckStatus,
+)
 from .staff import Office, StaffProfile
 from .venues import LicenceSituation, PhotoKind, Venue, VenuePhoto, VenueStatus, VenueStatusChange
 
 __all__ = [
+    "Answer", "EvidencePhoto", "EvidenceStage", "Hazard", "HazardAction", "HazardEvent",
+    "HazardSource", "HazardStatus", "Reminder", "ReminderKind", "RiskFactor", "RiskLevel",
+    "RiskRule", "SafetyRules", "SelfCheck", "SelfCheckAnswer", "SelfCheckStatus",
     "ANSWER_WITHIN_DAYS", "Area", "AreaLevel", "AuditEntry", "AuditOutcome", "ChecklistGroup",
     "ChecklistItem", "ChecklistVersion", "ClaimCode", "CodePurpose", "CorrectionRequest",
     "CorrectionStatus", "ImmutableAudit", "ImportBatch", "ImportStatus", "KindRule",

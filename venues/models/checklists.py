@@ -15,6 +15,14 @@ class Severity(models.TextChoices):
     MAJOR = "major", pgettext_lazy("hazard severity", "major")
 
 
+class RiskLevel(models.TextChoices):
+    # Ordered from lowest to highest: venues.risk compares by position.
+    BLUE = "blue", pgettext_lazy("risk level", "blue (low)")
+    YELLOW = "yellow", pgettext_lazy("risk level", "yellow (general)")
+    ORANGE = "orange", pgettext_lazy("risk level", "orange (higher)")
+    RED = "red", pgettext_lazy("risk level", "red (major)")
+
+
 class ChecklistGroup(models.Model):
     """A heading that gathers items on the form (消防器材, 安全出口, 用电安全…)."""
 
@@ -67,7 +75,8 @@ class ChecklistItem(models.Model):
     def snapshot(self):
         """What a self-check keeps of the item, as it reads now."""
         return {
-            "code": self.code, "group": self.group.name, "group_order": self.group.sort_order,
+            "code": self.code, "group": self.group.name, "group_code": self.group.code,
+            "group_order": self.group.sort_order,
             "question": self.question, "guidance": self.guidance,
             "picture": self.picture_id, "basis": self.basis,
             "allow_not_applicable": self.allow_not_applicable,

@@ -80,6 +80,7 @@ class VenueKind(models.Model):
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         self.reclassify_venues()
+        refresh_schedules_later()
 
     def clean(self):
         from venues.rules.classification import REQUIRED_LIMITS
@@ -124,3 +125,15 @@ class VenueKind(models.Model):
             max_nursery_people=self.max_nursery_people, max_staff=self.max_staff,
             max_dorm=self.max_dorm,
         )
+
+
+def refresh_schedules_later():
+    """After a change to what due dates and risk levels read (a kind's interval, the risk
+    rules, the safety rules): recompute them all in the background once the change commits."""
+    from functools import partial
+
+    from django.db import transaction
+
+    from venues.tasks import refresh_schedules
+
+    transaction.on_commit(partial(refresh_schedules.enqueue))

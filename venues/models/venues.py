@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
 from venues.crypto import EncryptedCharField, keyed_hash
+from venues.models.checklists import RiskLevel
 from venues.validators import (
     normalize_credit_code,
     normalize_id_number,
@@ -146,6 +147,18 @@ class Venue(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Set when the retention rules removed the people's data (venues.retention); the venue
     # itself stays, anonymous, for the statistics.
+    # Kept up to date by venues.schedule and venues.risk whenever what they read changes
+    # (and daily, for rules over dates): the lists filter and sort on them.
+    uses_gas = models.BooleanField(
+        _("uses gas"), null=True, blank=True,
+        help_text=_("From the last self-check's gas items, or as staff record it."),
+    )
+    selfcheck_due_on = models.DateField(
+        _("next self-check due"), null=True, blank=True, editable=False, db_index=True,
+    )
+    risk_level = models.CharField(_("risk level"), max_length=10, blank=True, editable=False,
+                                  choices=RiskLevel.choices, db_index=True)
+    risk_reasons = models.JSONField(_("risk reasons"), default=list, blank=True, editable=False)
     personal_data_removed_at = models.DateTimeField(
         _("personal data removed"), null=True, blank=True, editable=False,
     )

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from venues import notify
+from venues import notify, schedule
 from venues.access import area_in_scope, can_see_venue, holds_venue, venues_for
 from venues.models import AuditEntry, Venue, VenueStatus, VenueStatusChange
 from venues.models.venues import new_public_code
@@ -112,6 +112,7 @@ def perform(venue, action, user, reason="", field_notes=None):
             detail={"from": from_status, "to": locked.status, "reason": reason},
         )
         notify.venue_status_changed(locked, user, reason)
+        schedule.refresh_venue(locked)  # approval starts the self-check schedule; closing ends it
     return locked
 
 
@@ -158,6 +159,7 @@ def record(venue, user, source="census", other_kinds=()):
                 actor=user, action=f"venue.record.{source}", object_type="venue",
                 object_id=str(venue.pk), detail={"to": target},
             )
+            schedule.refresh_venue(venue)
     except IntegrityError:
         # The same form, sent twice at the same moment: the other request saved it.
         existing = Venue.objects.filter(submission_id=venue.submission_id).first()

@@ -1,0 +1,17 @@
+"""The daily work: recompute risk levels and due dates (rules over dates change with the
+calendar), then send the reminders that are due. Safe to run as often as you like: each
+reminder goes once per due date. In production run it from cron or a systemd timer, e.g.
+``15 7 * * * cd /srv/portal && .venv/bin/python manage.py daily_jobs``."""
+
+from django.core.management.base import BaseCommand
+
+from venues import reminders, schedule
+
+
+class Command(BaseCommand):
+    help = "Recompute risk levels and self-check due dates, then send due reminders."
+
+    def handle(self, *args, **options):
+        changed = schedule.refresh()
+        sent = reminders.send_reminders()
+        self.stdout.write(f"venues updated: {changed}; reminders sent: {sent}")

@@ -1,0 +1,109 @@
+"""When a venue's next self-check is due: the one place for the rule.
+
+- The interval is the shortest of its kinds' intervals (months), or the town's interval for
+  its risk level where one is set (venues.models.SafetyRules) and shorter.
+- The first self-check is due one interval after approval; each next one one interval after
+  the last self-check that was accepted or is awaiting review (a returned one does not count,
+  so returning a careless self-check brings the earlier due date back).
+- "Overdue" is never stored: a venue is overdue when its due date is before today.
+
+The due date is kept on the venue (``selfcheck_due_on``) so lists can filter and sort on it;
+``refresh`` recomputes it (with the risk level, which can shorten the interval) whenever
+something it reads changes, and the daily job recomputes all of them."""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Max, Min, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from .models import RiskLevel, SafetyRules, SelfCheckStatus, Venue, VenueStatus, VenueStatusChange
+
+COUNTED = (SelfCheckStatus.SUBMITTED, SelfCheckStatus.ACCEPTED)
+
+
+def add_months(day, months):
+    """``day`` plus whole months, on the last day of a shorter month (31 Jan + 1 = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def interval_months(kind_months, risk_level, rules):
+    """The interval for a venue whose kinds ask for ``kind_months`` (the shortest of them)."""
+    by_level = {RiskLevel.RED: rules.red_interval_months, RiskLevel.ORANGE: rules.orange_interval_months}
+    override = by_level.get(risk_level)
+    return min(kind_months, override) if override else kind_months
+
+
+def due_date(approved_at, last_done_at, months):
+    """The due date from the approval and the last counted self-check (datetimes or None)."""
+    base = last_done_at or approved_at
+    if base is None:
+        return None
+    return add_months(timezone.localdate(base), months)
+
+
+def with_schedule_facts(venues):
+    """``venues`` annotated with what the rule reads, in one query."""
+    approved = (VenueStatusChange.objects.filter(venue=OuterRef("pk"), to_status=VenueStatus.APPROVED)
+                .order_by("-at").values("at")[:1])
+    return venues.annotate(
+        approved_at=Subquery(approved),
+        last_done_at=Max("selfchecks__submitted_at", filter=Q(selfchecks__status__in=COUNTED)),
+        other_months=Min("other_kinds__selfcheck_interval_months"),
+    ).select_related("kind")
+
+
+def refresh(venues=None):
+    """Recompute the risk level and due date of ``venues`` (a queryset; all by default)."""
+    from . import risk
+
+    venues = Venue.objects.all() if venues is None else venues
+    risk.refresh(venues)
+    rules = SafetyRules.load()
+    changed = []
+    for venue in with_schedule_facts(venues.order_by("pk")).iterator(chunk_size=1000):
+        due = None
+        if venue.status == VenueStatus.APPROVED:
+            kind_months = min(filter(None, [venue.kind.selfcheck_interval_months, venue.other_months]))
+            months = interval_months(kind_months, venue.risk_level, rules)
+            due = due_date(venue.approved_at, venue.last_done_at, months)
+        if due != venue.selfcheck_due_on:
+            venue.selfcheck_due_on = due
+            changed.append(venue)
+    Venue.objects.bulk_update(changed, ["selfcheck_due_on"], batch_size=1000)
+    return len(changed)
+
+
+def refresh_venue(venue):
+    refresh(Venue.objects.filter(pk=venue.pk))
+    venue.refresh_from_db(fields=["selfcheck_due_on", "risk_level", "risk_reasons"])
+
+
+@dataclass(frozen=True)
+class SelfCheckState:
+    """What a venue's owner is asked to do about self-checks, for pages and reminders."""
+
+    due_on: datetime.date | None
+    overdue: bool
+    due_soon: bool
+    days: int | None  # days until due (negative when overdue)
+
+
+def state(venue, today=None, remind_days=None):
+    today = today or timezone.localdate()
+    due = venue.selfcheck_due_on
+    if due is None:
+        return SelfCheckState(None, False, False, None)
+    if remind_days is None:
+        remind_days = SafetyRules.load().remind_days_before
+    days = (due - today).days
+    return SelfCheckState(due, days < 0, 0 <= days <= remind_days, days)
+
+
+def overdue_q(today=None, prefix=""):
+    """Approved venues whose self-check is overdue, as a filter."""
+    today = today or timezone.localdate()
+    return Q(**{f"{prefix}status": VenueStatus.APPROVED, f"{prefix}selfcheck_due_on__lt": today})

@@ -146,6 +146,45 @@ class RegistrationPage(RoutablePageMixin, SegmentedSearchMixin, Page):
         return TemplateResponse(request, "home/registration/preview.html", context)
 
 
+class SelfCheckPage(RoutablePageMixin, SegmentedSearchMixin, Page):
+    """The owner's periodic self-check (自查) of a venue (home.selfcheck): the communications
+    office edits its texts here; the answers go into venues' self-check records."""
+
+    intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True,
+                          help_text=_("Shown above the owner's venues and what is due."))
+    guidance = RichTextField(
+        _("guidance while checking"), features=RICH_TEXT_FEATURES, blank=True,
+        help_text=_("Shown at the top of each group of questions, for example how to check and "
+                    "when to answer “does not apply”."),
+    )
+    declaration = RichTextField(
+        _("declaration"), features=RICH_TEXT_FEATURES, blank=True,
+        help_text=_("Shown above the button that submits the self-check."),
+    )
+    done_text = RichTextField(
+        _("after submitting"), features=RICH_TEXT_FEATURES, blank=True,
+        help_text=_("What happens next, shown once a self-check is submitted."),
+    )
+    rectify_guidance = RichTextField(
+        _("guidance: reporting a hazard fixed"), features=RICH_TEXT_FEATURES, blank=True,
+        help_text=_("Shown above the form where the owner reports a hazard fixed with photos."),
+    )
+
+    content_panels = [*Page.content_panels, "intro", "guidance", "declaration", "done_text",
+                      "rectify_guidance"]
+    search_fields = Page.search_fields + SegmentedSearchMixin.segment_search_fields
+
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("self-check page")
+
+    def search_text_parts(self):
+        return [*super().search_text_parts(), html_text(self.intro)]
+
+
 class PrivacyPage(SegmentedSearchMixin, Page):
     """The privacy notice: what is collected and why, how long it is kept, who sees it and how
     people exercise their rights. Owners read it before they register (the registration

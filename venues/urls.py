@@ -8,6 +8,7 @@ app_name = "owner"
 urlpatterns = [
     path("classify/", views.classify_view, name="classify"),
     path("photos/<int:photo_id>/", views.venue_photo, name="photo"),
+    path("evidence/<int:photo_id>/", views.evidence_photo, name="evidence_photo"),
     path("", owner_views.home, name="home"),
     path("signup/", owner_views.signup, name="signup"),
     path("signup/confirm/", owner_views.signup_confirm, name="signup_confirm"),

@@ -10,13 +10,24 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from .access import venues_for
-from .models import AuditEntry, CorrectionRequest, Message, Venue, VenuePhoto, VenueStatusChange
+from .models import (
+    AuditEntry,
+    CorrectionRequest,
+    EvidencePhoto,
+    Hazard,
+    Message,
+    SelfCheck,
+    Venue,
+    VenuePhoto,
+    VenueStatusChange,
+)
 
 # The fields of a venue shown to its holder, in the order of the registration form.
 VENUE_FIELDS = [
@@ -79,11 +90,57 @@ def _venue_sections(venue, user):
         columns=[("kind", pgettext("my data", "What it shows")), ("at", pgettext("my data", "Uploaded")),
                  ("size", pgettext("my data", "Size")), ("link", pgettext("my data", "Photo"))],
         table=[{"kind": photo.get_kind_display(), "at": _when(photo.uploaded_at),
-                "size": f"{photo.width}×{photo.height}", "link": f"photos/{photo.pk}.jpg", "photo": photo}
+                "size": f"{photo.width}×{photo.height}", "link": f"photos/{photo.pk}.jpg", "photo": photo,
+                "url": reverse("owner:photo", args=[photo.pk])}
                for photo in venue.photos.all()],
         empty=_("No photos."),
     )
-    return [Section(title=venue.name, rows=[(k, v) for k, v in rows if v != ""]), history, photos]
+    return [Section(title=venue.name, rows=[(k, v) for k, v in rows if v != ""]), history, photos,
+            *_selfcheck_sections(venue)]
+
+
+def _selfcheck_sections(venue):
+    """The venue's self-checks, hazards and the photos taken of them."""
+    checks = Section(
+        title=_("%(venue)s: self-checks") % {"venue": venue.name},
+        columns=[("started", pgettext("my data", "Started")), ("submitted", pgettext("my data", "Submitted")),
+                 ("status", pgettext("my data", "Status")), ("assisted", pgettext("my data", "Assisted by")),
+                 ("answers", pgettext("my data", "Answers")), ("reason", pgettext("my data", "Reason"))],
+        table=[{"started": _when(check.created_at), "submitted": _when(check.submitted_at),
+                "status": check.get_status_display(),
+                "assisted": check.assisted_by.get_full_name() if check.assisted_by else "",
+                "answers": "；".join(_answer_text(check, answer) for answer in check.answers.all()),
+                "reason": check.review_reason} for check in venue.selfchecks.all()],
+        empty=_("No self-checks yet."),
+    )
+    hazards = Section(
+        title=_("%(venue)s: hazards") % {"venue": venue.name},
+        columns=[("found", pgettext("my data", "Found")), ("what", pgettext("my data", "What")),
+                 ("severity", pgettext("my data", "Severity")), ("deadline", pgettext("my data", "Fix by")),
+                 ("status", pgettext("my data", "Status")), ("done", pgettext("my data", "What was done"))],
+        table=[{"found": _when(hazard.found_at), "what": hazard.item_question or hazard.description,
+                "severity": hazard.get_severity_display(), "deadline": str(hazard.deadline),
+                "status": hazard.get_status_display(), "done": hazard.rectification_note}
+               for hazard in venue.hazards.all()],
+        empty=_("No hazards."),
+    )
+    photos = Section(
+        title=_("%(venue)s: photos of hazards and fixes") % {"venue": venue.name},
+        columns=[("kind", pgettext("my data", "What it shows")), ("at", pgettext("my data", "Uploaded")),
+                 ("size", pgettext("my data", "Size")), ("link", pgettext("my data", "Photo"))],
+        table=[{"kind": photo.get_stage_display(), "at": _when(photo.uploaded_at),
+                "size": f"{photo.width}×{photo.height}", "link": f"evidence/{photo.pk}.jpg",
+                "photo": photo, "url": reverse("owner:evidence_photo", args=[photo.pk])}
+               for photo in venue.evidence.all()],
+        empty=_("No photos."),
+    )
+    return [checks, hazards, photos]
+
+
+def _answer_text(check, answer):
+    item = check.item(answer.code) or {"question": answer.code}
+    text = f"{item['question']}：{answer.get_answer_display()}"
+    return f"{text}（{answer.note}）" if answer.note else text
 
 
 def collect(user):
@@ -100,6 +157,10 @@ def collect(user):
         "other_kinds",
         Prefetch("history", VenueStatusChange.objects.order_by("at", "pk")),
         Prefetch("photos", VenuePhoto.objects.order_by("uploaded_at", "pk")),
+        Prefetch("selfchecks", SelfCheck.objects.select_related("assisted_by").prefetch_related("answers")
+                 .order_by("created_at", "pk")),
+        Prefetch("hazards", Hazard.objects.order_by("found_at", "pk")),
+        Prefetch("evidence", EvidencePhoto.objects.order_by("uploaded_at", "pk")),
     ).order_by("pk"))
     for venue in venues:
         sections += _venue_sections(venue, user)

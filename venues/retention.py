@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
@@ -24,8 +24,13 @@ from .models import (
     ClaimCode,
     CorrectionRequest,
     CorrectionStatus,
+    EvidencePhoto,
+    Hazard,
+    HazardEvent,
     ImportBatch,
     ImportStatus,
+    SelfCheck,
+    SelfCheckAnswer,
     Venue,
     VenuePhoto,
     VenueStatus,
@@ -80,7 +85,8 @@ PERSONAL_FIELDS = [
 
 def _holds_personal_data():
     """Venues with anything of a person left (also one reopened and filled in again)."""
-    held = Q(owner__isnull=False) | Q(operators__isnull=False) | Q(photos__isnull=False)
+    held = (Q(owner__isnull=False) | Q(operators__isnull=False) | Q(photos__isnull=False)
+            | Q(evidence__isnull=False))
     for name in PERSONAL_FIELDS:
         if name != "operator_id_number":  # encrypted: its hash says whether it is there
             held |= ~Q(**{name: ""})
@@ -117,8 +123,15 @@ def remove_personal_data(venue, now=None):
                                   "updated_at"])
         venue.operators.clear()
         _delete_photos(VenuePhoto.objects.filter(venue=venue))
+        _delete_photos(EvidencePhoto.objects.filter(venue=venue))
         ClaimCode.objects.filter(venue=venue).delete()
         VenueStatusChange.objects.filter(venue=venue).update(reason="", field_notes={})
+        # Self-checks and hazards stay for the statistics, without the words people wrote.
+        SelfCheck.objects.filter(venue=venue).update(confirmed_by_name="", review_reason="")
+        SelfCheckAnswer.objects.filter(selfcheck__venue=venue).update(note="", interim_measure="")
+        Hazard.objects.filter(venue=venue).update(description=F("item_question"), interim_measure="",
+                                                  rectification_note="")
+        HazardEvent.objects.filter(hazard__venue=venue).update(note="")
 
 
 def _each(queryset):

@@ -5,8 +5,9 @@ the venue (``risk_level``, ``risk_reasons``) by ``refresh``, which venues.schedu
 
 import datetime
 
+from django.conf import settings
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .models import HazardStatus, RiskFactor, RiskLevel, RiskRule, Severity, Venue, VenueStatus
@@ -49,15 +50,17 @@ def matches(rule, venue, kind_ids, today):
 
 
 def assess(venue, rules, today):
-    """(level, reasons) for an annotated venue; ``rules`` from ``active_rules``."""
+    """(level, reasons) for an annotated venue; ``rules`` from ``active_rules``. The reasons
+    are stored as text in the site's language, whoever's request (or the daily job) made them."""
     kind_ids = {venue.kind_id, *(kind.pk for kind in venue.other_kinds.all())}
     level, reasons = RiskLevel.BLUE, []
-    for rule in rules:
-        if matches(rule, venue, kind_ids, today):
-            reasons.append(f"{rule.get_level_display()}：{rule.reason}")
-            if ORDER.index(rule.level) > ORDER.index(level):
-                level = rule.level
-    return level, reasons or [_("No risk rule applies.")]
+    with translation.override(settings.LANGUAGE_CODE):
+        for rule in rules:
+            if matches(rule, venue, kind_ids, today):
+                reasons.append(f"{rule.get_level_display()}：{rule.reason}")
+                if ORDER.index(rule.level) > ORDER.index(level):
+                    level = rule.level
+        return level, reasons or [_("No risk rule applies.")]
 
 
 def active_rules():

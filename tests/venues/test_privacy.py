@@ -368,3 +368,44 @@ def test_the_retention_periods_follow_the_settings(settings, tree, owner, shop):
     settings.RETENTION_DAYS = {"closed_venue": 10}
     age(shop, VenueStatus.CLOSED, 11)
     assert retention.apply_all()["closed_venue"] == 1
+
+
+def _selfcheck_with_hazard(venue, owner):
+    from tests.factories import approve, fill_selfcheck
+    from venues.workflows import selfchecks
+
+    approve(venue)
+    check = fill_selfcheck(selfchecks.start(venue, owner), owner, fail=["extinguishers_present"])
+    return selfchecks.submit(check, owner)
+
+
+def test_my_data_holds_the_self_checks_hazards_and_their_photos(client, owner, shop, private_media):
+    from venues.models import EvidencePhoto
+
+    _selfcheck_with_hazard(shop, owner)
+    photo = EvidencePhoto.objects.get(venue=shop)
+    client.force_login(owner)
+    page = client.get(reverse("owner:my_data")).content.decode()
+    assert "青杠副食店：自查记录" in page and "青杠副食店：隐患" in page
+    assert reverse("owner:evidence_photo", args=[photo.pk]) in page
+    archive = zipfile.ZipFile(io.BytesIO(client.get(reverse("owner:my_data_download")).content))
+    with photo.file.open("rb") as stored:
+        assert archive.read(f"evidence/{photo.pk}.jpg") == stored.read()
+    data = json.loads(archive.read("data.json"))
+    hazards = next(s["records"] for s in data["sections"] if s["title"] == "青杠副食店：隐患")
+    assert len(hazards) == 1 and "灭火器" in next(iter(hazards[0].values()), "") + str(hazards[0])
+
+
+def test_a_closed_venues_self_check_photos_and_words_go_and_the_records_stay(tree, owner, shop, private_media):
+    from venues.models import EvidencePhoto, Hazard, SelfCheck, SelfCheckAnswer
+
+    _selfcheck_with_hazard(shop, owner)
+    path = EvidencePhoto.objects.get(venue=shop).file.path
+    age(shop, VenueStatus.CLOSED, 3 * 365 + 1)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        retention.apply_all()
+    assert not EvidencePhoto.objects.filter(venue=shop).exists() and not os.path.exists(path)
+    assert SelfCheck.objects.filter(venue=shop).count() == 1
+    assert not SelfCheckAnswer.objects.filter(selfcheck__venue=shop).exclude(note="").exists()
+    hazard = Hazard.objects.get(venue=shop)
+    assert hazard.description == hazard.item_question and "不符合" not in hazard.description

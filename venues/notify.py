@@ -5,6 +5,7 @@ back change sends nothing)."""
 from functools import partial
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Message, SmsStatus, VenueStatus
@@ -64,14 +65,15 @@ def _tell_holders(venue, actor, subject, body, sms_template="", sms_params=None)
 def selfcheck_reviewed(check, actor):
     """Tell the owner their self-check was accepted, or returned and why."""
     venue = check.venue
+    submitted_on = f"{timezone.localdate(check.submitted_at):%Y-%m-%d}"  # the owner's date, not UTC's
     if check.status == "accepted":
         subject = _("%(venue)s: self-check accepted") % {"venue": venue.name}
         body = _("Your self-check of %(date)s has been accepted. Thank you.")
-        return _tell_holders(venue, actor, subject, body % {"date": f"{check.submitted_at:%Y-%m-%d}"})
+        return _tell_holders(venue, actor, subject, body % {"date": submitted_on})
     subject = _("%(venue)s: self-check returned") % {"venue": venue.name}
     body = _("Your self-check of %(date)s was returned: %(reason)s Please check your venue again "
              "and submit a new self-check. Hazards it found stay open until they are fixed.")
-    return _tell_holders(venue, actor, subject, body % {"date": f"{check.submitted_at:%Y-%m-%d}",
+    return _tell_holders(venue, actor, subject, body % {"date": submitted_on,
                                                          "reason": check.review_reason},
                          sms_template="selfcheck_returned", sms_params={"venue": venue.name})
 

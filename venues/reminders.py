@@ -31,7 +31,7 @@ def _once(venue, kind, due_on, send, hazard=None):
 def send_reminders(today=None):
     """Send what is due today; returns how many reminders went out."""
     today = today or timezone.localdate()
-    soon = today + timezone.timedelta(days=SafetyRules.load().remind_days_before)
+    soon = today + timezone.timedelta(days=SafetyRules.current().remind_days_before)
     venues = (Venue.objects.filter(status=VenueStatus.APPROVED, selfcheck_due_on__lte=soon)
               .prefetch_related("operators").select_related("owner"))
     sent = 0

@@ -57,12 +57,22 @@ def with_schedule_facts(venues):
 
 
 def refresh(venues=None):
-    """Recompute the risk level and due date of ``venues`` (a queryset; all by default)."""
+    """Recompute the risk level and due date of ``venues`` (a queryset; all by default). The
+    level reads the due date (an overdue self-check) and the due date reads the level (a
+    shorter interval at red or orange), so when due dates move the levels are assessed again:
+    a self-check just submitted no longer counts as overdue."""
     from . import risk
 
     venues = Venue.objects.all() if venues is None else venues
     risk.refresh(venues)
-    rules = SafetyRules.load()
+    changed = _refresh_due_dates(venues)
+    if changed and risk.refresh(venues):
+        _refresh_due_dates(venues)
+    return changed
+
+
+def _refresh_due_dates(venues):
+    rules = SafetyRules.current()
     changed = []
     for venue in with_schedule_facts(venues.order_by("pk")).iterator(chunk_size=1000):
         due = None
@@ -98,7 +108,7 @@ def state(venue, today=None, remind_days=None):
     if due is None:
         return SelfCheckState(None, False, False, None)
     if remind_days is None:
-        remind_days = SafetyRules.load().remind_days_before
+        remind_days = SafetyRules.current().remind_days_before
     days = (due - today).days
     return SelfCheckState(due, days < 0, 0 <= days <= remind_days, days)
 

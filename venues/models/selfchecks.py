@@ -350,5 +350,11 @@ class SafetyRules(BaseGenericSetting):
         super().save(*args, **kwargs)
         refresh_schedules_later()
 
+    @classmethod
+    def current(cls):
+        """The rules in force, read without writing (Wagtail's load() would create the row on
+        a GET): the defaults until the town office saves its own."""
+        return cls.objects.first() or cls()
+
     def days_to_fix(self, severity):
         return self.major_days if severity == Severity.MAJOR else self.general_days

@@ -33,7 +33,7 @@ H = HazardStatus
 def deadline_for(severity, found_on=None):
     """The default deadline of a hazard of ``severity`` found on ``found_on`` (today)."""
     found_on = found_on or timezone.localdate()
-    return found_on + datetime.timedelta(days=SafetyRules.load().days_to_fix(severity))
+    return found_on + datetime.timedelta(days=SafetyRules.current().days_to_fix(severity))
 
 
 def record(venue, user, *, source, severity, description, interim_measure="", item_code="",
@@ -110,6 +110,7 @@ def rectify(hazard, user, note):
         HazardEvent.objects.create(hazard=locked, actor=user, action=HazardAction.RECTIFIED, note=note)
         AuditEntry.objects.create(actor=user, action="hazard.rectified", object_type="venue",
                                   object_id=str(locked.venue_id), detail={"hazard": locked.pk})
+        schedule.refresh_venue(locked.venue)  # no longer overdue: the risk level may drop
     return locked
 
 

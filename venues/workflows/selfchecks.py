@@ -67,6 +67,15 @@ def _require_fill(user, check):
         raise PermissionDenied  # another staff member's assisted draft
 
 
+def may_continue(user, check):
+    """Whether ``user`` may go on filling in ``check`` (a draft of theirs to fill)."""
+    try:
+        _require_fill(user, check)
+    except (InvalidTransition, PermissionDenied):
+        return False
+    return True
+
+
 # --- Filling in ----------------------------------------------------------------------------
 
 def draft_of(venue):
@@ -80,7 +89,7 @@ def start(venue, user, assisted=False):
         raise PermissionDenied
     existing = draft_of(venue)
     if existing is not None:
-        return existing
+        return _assisting(existing, user) if assisted else existing
     versions, items = checklist_for(venue, user)
     try:
         with transaction.atomic():
@@ -97,14 +106,24 @@ def start(venue, user, assisted=False):
     return check
 
 
+def _assisting(check, user):
+    """A draft the owner began on their own phone, which a member of staff now goes on with
+    beside them: from now on it is an assisted self-check, confirmed by the owner's name."""
+    if check.assisted_by_id is None:
+        SelfCheck.objects.filter(pk=check.pk, assisted_by__isnull=True).update(assisted_by=user)
+        check.refresh_from_db(fields=["assisted_by"])
+    return check
+
+
 def save_answers(check, user, answers, step=None):
     """Store ``answers`` ({code: {"answer", "note", "interim_measure"}}) of a draft, and the
-    number of groups completed. Codes the self-check does not ask are ignored."""
+    number of groups completed. Codes the self-check does not ask, and answers that are none of
+    Answer's, are ignored."""
     _require_fill(user, check)
     asked = {item["code"] for item in check.items}
     with transaction.atomic():
         for code, values in answers.items():
-            if code not in asked or not values.get("answer"):
+            if code not in asked or values.get("answer") not in Answer.values:
                 continue
             SelfCheckAnswer.objects.update_or_create(
                 selfcheck=check, code=code,
@@ -188,7 +207,8 @@ def submit(check, user, confirmed_by_name=""):
         if locked.status != S.DRAFT:
             return locked  # already submitted by the same form
         _require_fill(user, locked)
-        if locked.assisted_by_id and not confirmed_by_name:
+        # The owner confirms on the staff member's screen; submitting it themselves confirms it.
+        if locked.assisted_by_id and not confirmed_by_name and not holds_venue(user, locked.venue):
             raise ValidationError({"confirmed_by_name": _("The owner confirms by typing their name.")})
         if problems(locked):
             raise ValidationError(_("Some items still need an answer; please go back to them."))

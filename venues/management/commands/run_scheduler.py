@@ -7,6 +7,7 @@ import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections
 
 
 class Command(BaseCommand):
@@ -17,6 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, every, **options):
         while True:
+            close_old_connections()  # a connection that broke or aged since the last run is replaced
             try:
                 call_command("daily_jobs", stdout=self.stdout)
             except Exception as error:  # keep the scheduler alive; the next run tries again

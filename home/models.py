@@ -184,6 +184,63 @@ class SelfCheckPage(RoutablePageMixin, SegmentedSearchMixin, Page):
     def search_text_parts(self):
         return [*super().search_text_parts(), html_text(self.intro)]
 
+    # The owner's pages: home.selfcheck holds the views.
+    @path("", name="index")
+    def index_view(self, request):
+        from . import selfcheck
+
+        return selfcheck.index(self, request)
+
+    @path("start/<int:venue_id>/", name="start")
+    def start_view(self, request, venue_id):
+        from . import selfcheck
+
+        return selfcheck.start(self, request, venue_id)
+
+    @path("<int:check_id>/", name="status")
+    def status_view(self, request, check_id):
+        from . import selfcheck
+
+        return selfcheck.status(self, request, check_id)
+
+    @path("<int:check_id>/<int:group>/", name="group")
+    def group_view(self, request, check_id, group):
+        from . import selfcheck
+
+        return selfcheck.group(self, request, check_id, group)
+
+    @path("<int:check_id>/submit/", name="submit")
+    def submit_view(self, request, check_id):
+        from . import selfcheck
+
+        return selfcheck.submit(self, request, check_id)
+
+    @path("<int:check_id>/photo/<int:photo_id>/remove/", name="remove_photo")
+    def remove_photo_view(self, request, check_id, photo_id):
+        from . import selfcheck
+
+        return selfcheck.remove_photo(self, request, check_id, photo_id)
+
+    @path("hazard/<int:hazard_id>/", name="hazard")
+    def hazard_view(self, request, hazard_id):
+        from . import selfcheck
+
+        return selfcheck.hazard(self, request, hazard_id)
+
+    @path("venue/<int:venue_id>/history/", name="history")
+    def history_view(self, request, venue_id):
+        from . import selfcheck
+
+        return selfcheck.history(self, request, venue_id)
+
+    def serve_preview(self, request, mode_name):
+        """Editors preview every text of the self-check on one page."""
+        from django.template.response import TemplateResponse
+
+        context = self.get_context(request)
+        context.update(title=self.title, hide_owner_nav=True)
+        return TemplateResponse(request, "home/selfcheck/preview.html", context)
+
 
 class PrivacyPage(SegmentedSearchMixin, Page):
     """The privacy notice: what is collected and why, how long it is kept, who sees it and how

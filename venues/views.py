@@ -1,10 +1,21 @@
+from django.db.models import Exists, Max, OuterRef, Q
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .access import venues_for
-from .models import Area, EvidencePhoto, Venue, VenueKind, VenuePhoto, VenueStatus
+from .models import (
+    Area,
+    EvidencePhoto,
+    Hazard,
+    SelfCheckStatus,
+    Venue,
+    VenueKind,
+    VenuePhoto,
+    VenueStatus,
+)
 from .rules.classification import FactError, classify, parse_facts
 
 
@@ -29,9 +40,15 @@ def classify_view(request):
 
 def venue_card(request, code):
     """/v/<code>/: the public card behind a door's QR code. Approved venues only, and never
-    any personal data: name, kinds, village, registration status."""
+    any personal data: name, kinds, village, registration status, the date of the last
+    accepted self-check and whether any hazard is overdue (yes or no, never which)."""
+    today = timezone.localdate()
     venue = get_object_or_404(
-        Venue.objects.select_related("kind", "area").prefetch_related("other_kinds"),
+        Venue.objects.select_related("kind", "area").prefetch_related("other_kinds").annotate(
+            last_accepted_at=Max("selfchecks__submitted_at",
+                                 filter=Q(selfchecks__status=SelfCheckStatus.ACCEPTED)),
+            hazard_overdue=Exists(Hazard.objects.filter(Hazard.overdue_q(today), venue=OuterRef("pk"))),
+        ),
         public_code=code.upper(), status=VenueStatus.APPROVED,
     )
     village = Area.village_names([venue.area])[venue.area.pk]

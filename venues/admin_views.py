@@ -1,11 +1,14 @@
 """The back office's venue views: every lookup goes through venues.access, so an id outside
 someone's scope answers 404, and every status change through the registration workflow."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.admin import SimpleListFilter
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
@@ -13,12 +16,13 @@ from django.views.decorators.http import require_POST
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.views import IndexView, InspectView
 
+from . import schedule
 from .access import area_in_scope, areas_for, kinds_for, may_help_owner, venues_for
 from .forms import PhotoForm
-from .models import Area, AreaLevel, AuditEntry, Venue, VenueStatus
+from .models import Area, AreaLevel, AuditEntry, HazardStatus, SafetyRules, Venue, VenueStatus
 from .photos import may_add_photo
 from .qr import public_card_url, qr_svg
-from .workflows import claims, registration
+from .workflows import claims, registration, selfchecks
 
 
 class VenuePermissionHelper(PermissionHelper):
@@ -89,8 +93,22 @@ class ScopedInspectView(InspectView):
             photo_form=self.photo_form or (PhotoForm() if may_add_photo(self.request.user, venue) else None),
             moves=AuditEntry.objects.filter(object_type="venue", object_id=str(venue.pk),
                                             action="venue.move").select_related("actor"),
+            **self.selfcheck_context(venue),
         )
         return context
+
+    def selfcheck_context(self, venue):
+        """Risk, the self-check schedule, recent self-checks and hazards not yet closed."""
+        user = self.request.user
+        return {
+            "selfcheck_state": schedule.state(venue, remind_days=SafetyRules.current().remind_days_before),
+            "recent_selfchecks": (venue.selfchecks.select_related("submitted_by", "assisted_by")[:5]
+                                  if user.has_perm("venues.view_selfcheck") else None),
+            "open_hazards": (venue.hazards.exclude(status=HazardStatus.CLOSED).order_by("deadline", "pk")
+                             if user.has_perm("venues.view_hazard") else None),
+            "today": timezone.localdate(),
+            "may_assist": selfchecks.may_assist(user, venue),
+        }
 
 
 def _with_labelled_notes(change):
@@ -178,6 +196,27 @@ class VillageFilter(SimpleListFilter):
         return queryset.filter(area__path__startswith=area.path)
 
 
+class SelfCheckDueFilter(SimpleListFilter):
+    """Venues whose self-check is due within the reminder window, or overdue (venues.schedule)."""
+
+    title = gettext_lazy("self-check")
+    parameter_name = "selfcheck"
+
+    def lookups(self, request, model_admin):
+        days = SafetyRules.current().remind_days_before
+        return [("due", _("due within %(days)s days") % {"days": days}), ("overdue", _("overdue"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.filter(schedule.overdue_q(today))
+        if self.value() == "due":
+            days = SafetyRules.current().remind_days_before
+            return queryset.filter(status=VenueStatus.APPROVED, selfcheck_due_on__gte=today,
+                                   selfcheck_due_on__lte=today + datetime.timedelta(days=days))
+        return queryset
+
+
 class ChoiceFilter(SimpleListFilter):
     """A filter on one field's choices; unknown values simply match nothing."""
 
@@ -198,6 +237,12 @@ class StatusFilter(ChoiceFilter):
 class LicenceFilter(ChoiceFilter):
     title = gettext_lazy("licence situation")
     parameter_name = field = "licence"
+
+
+class RiskLevelFilter(ChoiceFilter):
+    title = gettext_lazy("risk level")
+    parameter_name = "risk"
+    field = "risk_level"
 
 
 class KindFilter(SimpleListFilter):

@@ -14,13 +14,15 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 
-from . import correction_views, otp_views, staff_views
+from . import correction_views, otp_views, selfcheck_views, staff_views
 from .access import venues_for
 from .admin_views import (
     KindFilter,
     LicenceFilter,
     OutsideNineFilter,
+    RiskLevelFilter,
     ScopedInspectView,
+    SelfCheckDueFilter,
     StatusFilter,
     VenuePermissionHelper,
     VillageFilter,
@@ -32,7 +34,7 @@ from .admin_views import (
 from .audit_admin import AuditEntryAdmin
 from .export import LIST_EXPORT, VenueIndexView
 from .import_views import import_urls
-from .models import ChecklistGroup, ChecklistItem, Office, Venue, VenueKind
+from .models import ChecklistGroup, ChecklistItem, Office, RiskRule, Venue, VenueKind
 from .todo import TodoPanel, todo_items
 
 
@@ -72,8 +74,23 @@ class ChecklistGroupViewSet(SnippetViewSet):
     list_display = ["name", "sort_order"]
 
 
+# The risk rules (venues.risk): saving one recomputes every venue's level and due date.
+class RiskRuleViewSet(SnippetViewSet):
+    model = RiskRule
+    icon = "warning"
+    menu_label = _("Risk rules")
+    list_display = ["reason", "factor", "threshold", "level", "active"]
+    list_filter = ["level", "factor", "active"]
+    ordering = ["sort_order", "pk"]
+    panels = [
+        FieldPanel("factor"), FieldPanel("threshold"),
+        FieldPanel("kinds", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("level"), FieldPanel("reason"), FieldPanel("active"), FieldPanel("sort_order"),
+    ]
+
+
 class ChecklistViewSetGroup(SnippetViewSetGroup):
-    items = (ChecklistItemViewSet, ChecklistGroupViewSet)
+    items = (ChecklistItemViewSet, ChecklistGroupViewSet, RiskRuleViewSet)
     menu_icon = "tasks"
     menu_label = _("Self-check checklists")
     menu_name = "checklists"
@@ -88,8 +105,9 @@ class VenueAdmin(ModelAdmin):
     menu_label = _("Venues")
     menu_icon = "home"
     menu_order = 200
-    list_display = ["name", "kind", "area", "status", "licence", "outside_nine"]
-    list_filter = [StatusFilter, KindFilter, LicenceFilter, OutsideNineFilter, VillageFilter]
+    list_display = ["name", "kind", "area", "status", "licence", "outside_nine", "risk_level"]
+    list_filter = [StatusFilter, KindFilter, LicenceFilter, OutsideNineFilter, VillageFilter,
+                   SelfCheckDueFilter, RiskLevelFilter]
     search_fields = ["name"]
     list_per_page = 50
     inspect_view_enabled = True
@@ -180,6 +198,28 @@ def register_staff_urls():
     ]
 
 
+# Self-checks and hazards in the back office (venues.selfcheck_views): the lists, review and
+# re-check, and the self-check a grid worker fills in with an owner who has no phone.
+@hooks.register("register_admin_urls")
+def register_selfcheck_urls():
+    views = selfcheck_views
+    return [
+        path("venues/selfchecks/", views.selfcheck_index, name="venues_selfcheck_index"),
+        path("venues/selfchecks/<int:check_id>/", views.selfcheck_detail, name="venues_selfcheck_detail"),
+        path("venues/selfchecks/<int:check_id>/review/", views.selfcheck_review,
+             name="venues_selfcheck_review"),
+        path("venues/selfchecks/<int:check_id>/fill/<int:group_number>/", views.selfcheck_fill,
+             name="venues_selfcheck_fill"),
+        path("venues/selfchecks/<int:check_id>/confirm/", views.selfcheck_confirm,
+             name="venues_selfcheck_confirm"),
+        path("venues/venue/<int:venue_id>/assisted-selfcheck/", views.selfcheck_assist,
+             name="venues_selfcheck_assist"),
+        path("venues/hazards/", views.hazard_index, name="venues_hazard_index"),
+        path("venues/hazards/<int:hazard_id>/", views.hazard_detail, name="venues_hazard_detail"),
+        path("venues/hazards/<int:hazard_id>/verify/", views.hazard_verify, name="venues_hazard_verify"),
+    ]
+
+
 class PermissionMenuItem(MenuItem):
     def __init__(self, *args, permission, **kwargs):
         self.permission = permission
@@ -205,6 +245,18 @@ def area_menu_item():
 def correction_menu_item():
     return PermissionMenuItem(_("Correction requests"), reverse("venues_correction_index"),
                               icon_name="edit", order=230, permission="venues.review_venue")
+
+
+@hooks.register("register_admin_menu_item")
+def selfcheck_menu_item():
+    return PermissionMenuItem(_("Self-checks"), reverse("venues_selfcheck_index"), icon_name="clipboard-list",
+                              order=240, permission="venues.view_selfcheck")
+
+
+@hooks.register("register_admin_menu_item")
+def hazard_menu_item():
+    return PermissionMenuItem(_("Hazards"), reverse("venues_hazard_index"), icon_name="warning",
+                              order=250, permission="venues.view_hazard")
 
 
 @hooks.register("construct_homepage_panels")

@@ -36,6 +36,7 @@ from venues.roles import GRID_WORKER, LEAD_OFFICE, LEADER, TOWN_OFFICE, VILLAGE_
 from venues.validators import credit_code_check_char
 from venues.workflows.registration import perform
 
+from .demo_selfchecks import selfcheck_page
 from .models import HomePage, PrivacyPage, RegistrationPage, SiteSettings, StandardPage
 from .roles import APPROVERS, EDITORS
 
@@ -570,15 +571,11 @@ def build_demo_site():
     services = _add(home, StandardPage(
         title="经营者服务", slug="services", show_in_menus=True,
         intro="经营者在线登记场所、开展自查、阅读安全告知；群众也可以在这里举报安全隐患。",
-        body=_stream(_para("在线登记已经开通。其他服务正在建设中，开通后会在这里和首页公告。")),
+        body=_stream(_para("在线登记和安全自查已经开通。其他服务正在建设中，开通后会在这里和首页公告。")),
     ))
     register = _add(services, _registration_page())
     privacy = _privacy_page(services)
-    selfcheck = _add(services, _placeholder(
-        "场所安全自查", "self-check", "按清单逐项自查，上传照片，问题及时整改。",
-        ["在线自查功能即将开通。开通前，请参照“培训资料”中的检查要点自行检查，"
-         "发现问题及时整改。"],
-    ))
+    selfcheck = _add(services, selfcheck_page())
     report = _add(services, _placeholder(
         "隐患举报", "report", "发现九小场所的安全隐患，可以向镇里举报。",
         ["在线举报功能即将开通。开通前，请拨打页面底部的联系电话举报；"

@@ -11,6 +11,7 @@ from home.demo import (
     ensure_demo_accounts,
     ensure_privacy_page,
 )
+from home.demo_selfchecks import build_demo_selfchecks, ensure_selfcheck_page
 from venues.models import Venue
 
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         if demo_exists():
             self.stdout.write("Demo content is already present; keeping the data as it is.")
             ensure_privacy_page()
+            ensure_selfcheck_page()
         else:
             # One log line per page created would bury the accounts printed below.
             logging.getLogger("wagtail").setLevel(logging.WARNING)
@@ -37,6 +39,8 @@ class Command(BaseCommand):
         accounts = ensure_demo_accounts()
         if not Venue.objects.exists():
             build_demo_venues()
+        if build_demo_selfchecks():
+            self.stdout.write(self.style.SUCCESS("Demo self-checks and hazards built."))
         self.stdout.write("")
         base = settings.PUBLIC_BASE_URL
         self.stdout.write(f"Site: {base}/   Admin: {base}/admin/")

@@ -222,6 +222,7 @@ def photo_upload(name="photo.jpg", size=(320, 240), color="red"):
     import io
 
     from django.core.files.uploadedfile import SimpleUploadedFile
+
     from PIL import Image
 
     buffer = io.BytesIO()
@@ -247,3 +248,19 @@ def fill_selfcheck(check, user, fail=(), photo=True):
         for code in fail:
             selfchecks.add_photo(check, code, photo_upload(), user)
     return check
+
+
+def make_selfcheck_page(home):
+    """/services/self-check/: the owners' self-check page, under the services section (made
+    here unless make_registration_page already made it)."""
+    from home.models import SelfCheckPage
+
+    services = StandardPage.objects.child_of(home).filter(slug="services").first()
+    if services is None:
+        services = add_page(home, StandardPage(title="经营者服务", slug="services"))
+    return add_page(services, SelfCheckPage(
+        title="场所安全自查", slug="self-check", intro="<p>每月对照清单自查一次。</p>",
+        guidance="<p>边走边查，如实回答。</p>", declaration="<p>本人承诺自查结果真实。</p>",
+        done_text="<p>工作人员会查看您的自查结果。</p>",
+        rectify_guidance="<p>整改后拍照上传，再报告已整改。</p>",
+    ))

@@ -59,6 +59,7 @@ from tests.factories import (
     make_notice,
     make_office,
     make_registration_page,
+    make_selfcheck_page,
     make_venue,
 )
 from venues.census_import import FIELDS, example_row
@@ -66,13 +67,17 @@ from venues.models import (
     AuditEntry,
     ChecklistItem,
     CorrectionRequest,
+    HazardSource,
     ImportBatch,
     Message,
+    RiskRule,
+    Severity,
     VenueKind,
     VenuePhoto,
     VenueStatus,
 )
 from venues.roles import GRID_WORKER
+from venues.workflows import hazards, selfchecks
 
 pytestmark = pytest.mark.django_db
 
@@ -130,6 +135,7 @@ class World:
     def __init__(self):
         self.home = make_home()
         self.registration = make_registration_page(self.home)
+        self.selfcheck_page = make_selfcheck_page(self.home)
         self.notices = add_page(self.home, NoticeIndexPage(title="通知公告", slug="notices"))
         self.page = make_notice(self.notices)
         self.draft = add_page(self.home, StandardPage(title="草稿", slug="draft"), publish=False)
@@ -167,6 +173,11 @@ class World:
                                                            what="电话错了", submission_id=uuid.uuid4())
         self.office = make_office("catering", name="测试办室")
         self.checklist_item = ChecklistItem.objects.first()  # seeded by the migrations
+        self.risk_rule = RiskRule.objects.first()  # seeded by the migrations
+        # A self-check the superuser is filling in with the owner, and a hazard of the venue.
+        self.selfcheck = selfchecks.start(self.venue, self.superuser, assisted=True)
+        self.hazard = hazards.record(self.venue, self.superuser, source=HazardSource.SELFCHECK,
+                                     severity=Severity.GENERAL, description="灭火器过期")
         self.kind = VenueKind.objects.get(slug="shopping")
         self.topic = TrainingTopic.objects.create(name="用电安全")
         self.document = make_document()
@@ -195,7 +206,8 @@ class World:
             object_id=str(self.page.pk), last_seen_at=timezone.now())
 
     def page_urls(self):
-        """What Wagtail's catch-all serves: every page, and the registration's own routes."""
+        """What Wagtail's catch-all serves: every page, and the registration's and the
+        self-check's own routes."""
         registration = self.registration.url
 
         def step(venue, slug):
@@ -206,8 +218,20 @@ class World:
             *(page.url for page in Page.objects.exclude(depth=1).specific() if page.url),
             registration + self.registration.reverse_subpage("start"),
             *(step(self.returned, s.slug) for s in STEPS), step(self.venue, "done"),
+            *self.selfcheck_urls(),
             "/no-such-page/",
         ]
+
+    def selfcheck_urls(self):
+        """The self-check page's routes, for the venue's self-check and hazard."""
+        page, base = self.selfcheck_page, self.selfcheck_page.url
+        check = {"check_id": self.selfcheck.pk}
+        return [base + page.reverse_subpage(name, kwargs=kwargs) for name, kwargs in [
+            ("index", {}), ("start", {"venue_id": self.venue.pk}), ("status", check),
+            ("group", {**check, "group": 1}), ("submit", check),
+            ("remove_photo", {**check, "photo_id": self.photo.pk}), ("hazard", {"hazard_id": self.hazard.pk}),
+            ("history", {"venue_id": self.venue.pk}),
+        ]]
 
 
 # (route, parameter) → value: the route's beginning decides where Wagtail's generic ids
@@ -239,6 +263,8 @@ def real_values(world):
         ("admin/snippets/choose/venues/checklistitem/", "pk", w.checklist_item.pk),
         ("admin/snippets/venues/checklistgroup/", "pk", w.checklist_item.group_id),
         ("admin/snippets/choose/venues/checklistgroup/", "pk", w.checklist_item.group_id),
+        ("admin/snippets/venues/riskrule/", "pk", w.risk_rule.pk),
+        ("admin/snippets/choose/venues/riskrule/", "pk", w.risk_rule.pk),
         ("admin/api/main/pages/", "pk", w.page.pk),
         ("admin/api/main/pages/", "action_name", "copy"),
         ("admin/api/main/documents/", "pk", w.document.pk),
@@ -271,6 +297,9 @@ def real_values(world):
         ("", "user_id", w.colleague.pk),
         ("", "batch_id", w.batch.pk),
         ("", "request_id", w.correction.pk),
+        ("", "check_id", w.selfcheck.pk),
+        ("", "group_number", 1),
+        ("", "hazard_id", w.hazard.pk),
         ("", "message_id", w.message.pk),
         ("", "photo_id", w.photo.pk),
         ("", "code", w.venue.public_code),

@@ -61,3 +61,37 @@ def test_public_pages_run_a_constant_number_of_queries(client, home, notice_inde
     many = {url: count_queries(client, url) for url in URLS}
     many["404"] = count_queries(client, "/no-such-page/", status=404)
     assert many == few
+
+
+def test_the_owners_home_runs_a_constant_number_of_queries(client, home):
+    """/owner/ shows each venue's registration, self-check and hazards (home.selfcheck): the
+    same queries for one venue as for several, each with self-checks and open hazards."""
+    from tests.factories import (
+        UserFactory,
+        approve,
+        fill_selfcheck,
+        make_area_tree,
+        make_registration_page,
+        make_selfcheck_page,
+        make_venue,
+    )
+    from venues.workflows import selfchecks
+
+    make_registration_page(home)
+    make_selfcheck_page(home)
+    tree = make_area_tree()
+    owner = UserFactory(mobile="13900001111")
+    client.force_login(owner)
+
+    def add_venue(n):
+        venue = approve(make_venue(tree["qinggang-1"], owner=owner, name=f"青杠店{n}"))
+        check = fill_selfcheck(selfchecks.start(venue, owner), owner, fail=["extinguishers_present"])
+        selfchecks.submit(check, owner)
+        selfchecks.start(venue, owner)  # and a draft to continue
+        make_venue(tree["qinggang-2"], owner=owner, name=f"草稿店{n}")
+
+    add_venue(0)
+    few = count_queries(client, "/owner/")
+    for n in range(1, 4):
+        add_venue(n)
+    assert count_queries(client, "/owner/") == few

@@ -34,6 +34,7 @@ from openpyxl import load_workbook
 from home.registration import STEPS
 from tests.factories import (
     UserFactory,
+    fill_selfcheck,
     make_area_tree,
     make_home,
     make_office,
@@ -47,8 +48,12 @@ from venues.models import (
     AuditEntry,
     CorrectionRequest,
     CorrectionStatus,
+    Hazard,
+    HazardStatus,
     ImportBatch,
     Message,
+    SelfCheck,
+    SelfCheckAnswer,
     Venue,
     VenueKind,
     VenuePhoto,
@@ -57,6 +62,7 @@ from venues.models import (
 )
 from venues.roles import GRID_WORKER, TOWN_OFFICE
 from venues.spreadsheets import FORMULA_STARTS, csv_text, xlsx_value
+from venues.workflows import selfchecks
 from venues.workflows.registration import NOTE_FIELDS
 
 pytestmark = pytest.mark.django_db
@@ -300,6 +306,7 @@ class Register:
                                              handled_by=self.town, handled_at=timezone.now(),
                                              submission_id=uuid.uuid4()),
         ]
+        self.selfcheck, self.hazard, self.draft = self.selfchecks()
         AuditEntry.objects.create(actor=self.town, role=payload, area=payload, action="venue.move",
                                   object_type="venue", object_id=str(self.approved.pk),
                                   detail={"from": payload, "to": payload, "reason": payload})
@@ -312,6 +319,32 @@ class Register:
         )
         # Wagtail's site history names the office (a snippet) and the staff member who changed it.
         log(instance=office, action="wagtail.edit", user=self.town)
+
+    def selfchecks(self):
+        """A self-check of the approved venue whose asked question, answers, confirmation and
+        return reason are the payload; the hazard it found, reported fixed with the payload; and
+        a self-check the town office is filling in with the owner."""
+        payload, venue = self.payload, self.approved
+
+        def asked(check):
+            check.items[0]["question"] = check.items[0]["group"] = payload
+            SelfCheck.objects.filter(pk=check.pk).update(items=check.items)
+            return check
+
+        check = asked(selfchecks.start(venue, self.owner))
+        code = check.items[0]["code"]
+        fill_selfcheck(check, self.owner, fail=[code])
+        SelfCheckAnswer.objects.filter(selfcheck=check).update(note=payload, interim_measure=payload)
+        check = selfchecks.submit(check, self.owner)
+        SelfCheck.objects.filter(pk=check.pk).update(assisted_by=self.grid_worker, confirmed_by_name=payload)
+        selfchecks.return_(check, self.town, payload)
+        hazard = Hazard.objects.get(selfcheck=check)
+        Hazard.objects.filter(pk=hazard.pk).update(status=HazardStatus.RECTIFIED, rectification_note=payload)
+        hazard.events.update(note=payload)
+        draft = asked(selfchecks.start(venue, self.town, assisted=True))
+        selfchecks.save_answers(draft, self.town, {code: {"answer": "no", "note": payload,
+                                                          "interim_measure": payload}})
+        return check, hazard, draft
 
     def venue(self, status, **fields):
         venue = fill(make_venue(self.grid, status=status, **fields), self.payload,
@@ -350,6 +383,12 @@ class Register:
             reverse("venues_census_add"),
             reverse("venues_correction_index") + "?show=all",
             *(reverse("venues_correction_detail", args=[item.pk]) for item in self.corrections),
+            reverse("venues_selfcheck_index") + "?status=all",
+            reverse("venues_selfcheck_detail", args=[self.selfcheck.pk]),
+            reverse("venues_hazard_index"),
+            reverse("venues_hazard_detail", args=[self.hazard.pk]),
+            reverse("venues_selfcheck_fill", args=[self.draft.pk, 1]),
+            reverse("venues_selfcheck_confirm", args=[self.draft.pk]),
         ]
         # A superuser's: the census import, the audit log and Wagtail's own pages.
         admin = [

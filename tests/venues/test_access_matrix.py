@@ -6,6 +6,7 @@ import uuid
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.files.base import ContentFile
 from django.urls import URLResolver, get_resolver
+from django.utils import timezone
 
 import pytest
 
@@ -17,13 +18,20 @@ from venues.models import (
     AreaLevel,
     AuditEntry,
     CorrectionRequest,
+    EvidencePhoto,
+    Hazard,
+    HazardSource,
+    HazardStatus,
     ImportBatch,
     ImportStatus,
     Message,
+    SelfCheck,
+    SelfCheckStatus,
     VenuePhoto,
     VenueStatus,
 )
 from venues.roles import GRID_WORKER, LEAD_OFFICE, LEADER, TOWN_OFFICE, VILLAGE_STAFF
+from venues.workflows import selfchecks
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +124,9 @@ EXPECTED = {
     # finds neither; staff signed in there are shown the way to the back office.
     "owner:photo": ("get", {**staff_view(), "anonymous": NOT_FOUND, "owner": OK,
                             "other_owner": NOT_FOUND}),
+    # A photo of a hazard (before or after its fix): the same people as the venue's photos.
+    "owner:evidence_photo": ("get", {**staff_view(), "anonymous": NOT_FOUND, "owner": OK,
+                                     "other_owner": NOT_FOUND}),
     "owner:home": ("get", signed_in(OK)),
     "owner:my_data": ("get", signed_in(OK)),
     "owner:my_data_download": ("get", signed_in(OK)),
@@ -156,6 +167,22 @@ EXPECTED = {
     "venues_otp_setup": ("get", {**everyone(OK), "anonymous": LOGIN}),
     "venues_otp_verify": ("get", {**everyone(OK), "anonymous": LOGIN}),
     "venues_otp_backup_codes": ("get", {**everyone(FORBIDDEN), "anonymous": LOGIN}),
+    # Self-checks and hazards: every role that may see them lists those in its scope; the
+    # shop's self-check (submitted) and hazard (fixed, awaiting the re-check) exist only for
+    # those whose scope covers it. Reviewers accept; grid workers re-check fixes but do not
+    # review; leaders only read. Content editors have no rights here.
+    "venues_selfcheck_index": ("get", {**everyone(OK), "anonymous": LOGIN, "editor": FORBIDDEN}),
+    "venues_selfcheck_detail": ("get", {**staff_view(), "editor": FORBIDDEN}),
+    "venues_selfcheck_review": ("post", {**review_action(), "editor": FORBIDDEN}),
+    "venues_hazard_index": ("get", {**everyone(OK), "anonymous": LOGIN, "editor": FORBIDDEN}),
+    "venues_hazard_detail": ("get", {**staff_view(), "editor": FORBIDDEN}),
+    "venues_hazard_verify": ("post", {**review_action(), "editor": FORBIDDEN, "qg_grid": OK}),
+    # The assisted self-check: staff who may assist start one for a venue in their scope; the
+    # draft (here the grid worker's) is filled in and confirmed only by the one assisting.
+    "venues_selfcheck_assist": ("post", {**review_action(), "qg_grid": OK}),
+    **dict.fromkeys(["venues_selfcheck_fill", "venues_selfcheck_confirm"], ("get", {
+        **everyone(FORBIDDEN), "anonymous": LOGIN, "mg_staff": NOT_FOUND, "lead_catering": NOT_FOUND,
+        "qg_grid": OK})),
 }
 
 
@@ -207,7 +234,7 @@ def people(tree):
 
 
 def url_for(name, venue, area, colleague=None, empty_grid=None, photo=None, batch=None, message=None,
-            entry=None, correction=None):
+            entry=None, correction=None, check=None, draft=None, hazard=None, evidence=None):
     from django.urls import reverse
 
     kwargs = {
@@ -233,7 +260,15 @@ def url_for(name, venue, area, colleague=None, empty_grid=None, photo=None, batc
                          "venues_auditentry_modeladmin_delete"], {"instance_pk": entry.pk if entry else 0}),
         "owner:message": {"message_id": message.pk if message else 0},
         "venues_correction_detail": {"request_id": correction.pk if correction else 0},
+        "venues_selfcheck_detail": {"check_id": check.pk if check else 0},
+        "venues_selfcheck_review": {"check_id": check.pk if check else 0},
+        "venues_selfcheck_fill": {"check_id": draft.pk if draft else 0, "group_number": 1},
+        "venues_selfcheck_confirm": {"check_id": draft.pk if draft else 0},
+        "venues_selfcheck_assist": {"venue_id": venue.pk},
+        "venues_hazard_detail": {"hazard_id": hazard.pk if hazard else 0},
+        "venues_hazard_verify": {"hazard_id": hazard.pk if hazard else 0},
         "owner:photo": {"photo_id": photo.pk if photo else 0},
+        "owner:evidence_photo": {"photo_id": evidence.pk if evidence else 0},
         **dict.fromkeys(["venues_import_mapping", "venues_import_preview", "venues_import_result",
                          "venues_import_rejected", "venues_import_run"], {"batch_id": batch.pk}),
     }.get(name, {})
@@ -276,19 +311,37 @@ def test_access_matrix(client, tree, people, name, role):
     )
     photo = VenuePhoto.objects.create(venue=venue, kind="storefront", file=ContentFile(b"jpeg", "p.jpg"),
                                       width=1, height=1, uploaded_by=people["superuser"])
+    # The shop's submitted self-check, its hazard reported fixed, and (for the assisted pages)
+    # a self-check the grid worker is filling in with the owner.
+    check = SelfCheck.objects.create(venue=venue, status=SelfCheckStatus.SUBMITTED,
+                                     started_by=people["owner"], submitted_at=timezone.now(),
+                                     submitted_by=people["owner"])
+    hazard = Hazard.objects.create(venue=venue, source=HazardSource.SELFCHECK, severity="general",
+                                   description="灭火器过期", deadline=timezone.localdate(),
+                                   status=HazardStatus.RECTIFIED, rectification_note="已更换")
+    draft = (selfchecks.start(venue, people["qg_grid"], assisted=True)
+             if name in ("venues_selfcheck_fill", "venues_selfcheck_confirm") else None)
     url = url_for(name, venue, tree["qinggang"], colleague=people["qg_grid"], empty_grid=empty_grid,
                   photo=photo, batch=batch, message=message,
                   entry=AuditEntry.objects.create(action="test", object_type="venue", object_id="1"),
                   correction=CorrectionRequest.objects.create(
                       requester=people["owner"], venue=venue, what="地址门牌号错了",
-                      submission_id=uuid.uuid4()))
-    data = {"action": "approve"} if name == "venues_venue_review" else {}
+                      submission_id=uuid.uuid4()),
+                  check=check, draft=draft, hazard=hazard,
+                  evidence=EvidencePhoto.objects.create(
+                      venue=venue, hazard=hazard, file=ContentFile(b"jpeg", "e.jpg"), width=1, height=1,
+                      uploaded_by=people["superuser"]))
+    data = {"venues_venue_review": {"action": "approve"}, "venues_selfcheck_review": {"action": "accept"},
+            "venues_hazard_verify": {"decision": "accept"}}.get(name, {})
     response = getattr(client, method)(url, data)
     assert outcome(response) == expected[role], f"{role} {method.upper()} {url}"
     if method == "post" and expected[role] != OK:
         refreshed = type(venue).objects.get(pk=venue.pk)
         assert (refreshed.status, refreshed.public_code) == (venue.status, venue.public_code)
         assert ImportBatch.objects.get(pk=batch.pk).status == ImportStatus.UPLOADED
+        assert SelfCheck.objects.get(pk=check.pk).status == SelfCheckStatus.SUBMITTED
+        assert Hazard.objects.get(pk=hazard.pk).status == HazardStatus.RECTIFIED
+        assert not SelfCheck.objects.filter(venue=venue, status=SelfCheckStatus.DRAFT).exists()
 
 
 # The venue list's filters, search and exports: the 青杠村 shop appears exactly for the roles

@@ -396,7 +396,7 @@ def test_my_data_holds_the_self_checks_hazards_and_their_photos(client, owner, s
     assert len(hazards) == 1 and "灭火器" in next(iter(hazards[0].values()), "") + str(hazards[0])
 
 
-def test_a_closed_venues_self_check_photos_and_words_go_and_the_records_stay(tree, owner, shop, private_media):
+def test_a_closed_venues_self_check_photos_and_words_go_and_the_records_stay(owner, shop, private_media):
     from venues.models import EvidencePhoto, Hazard, SelfCheck, SelfCheckAnswer
 
     _selfcheck_with_hazard(shop, owner)

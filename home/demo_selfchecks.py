@@ -312,6 +312,8 @@ def _stories(owner, village, grid, town, qg1, qg2, sh1, mg1):
     _on(49, gym, lambda: hazards.verify(
         extinguishers, town, accepted=False,
         reason="照片里的压力表指针仍在红区。请更换或充装合格的灭火器后再报告整改。"))
+    # The re-check gave a week from then (verify() refuses dates in the past, so set it after).
+    Hazard.objects.filter(pk=extinguishers.pk).update(deadline=timezone.localdate() - 42 * DAY)
     careless = _on(8, gym, lambda: _self_check(gym, owner))
     _on(6, gym, lambda: selfchecks.return_(
         careless, town, "灭火器的问题还没有整改，这次却每一项都选了“是”。请到现场逐项检查后重新自查。"))

@@ -1,7 +1,6 @@
 """The back office's venue views: every lookup goes through venues.access, so an id outside
 someone's scope answers 404, and every status change through the registration workflow."""
 
-import datetime
 
 from django.contrib import messages
 from django.contrib.admin import SimpleListFilter
@@ -207,13 +206,10 @@ class SelfCheckDueFilter(SimpleListFilter):
         return [("due", _("due within %(days)s days") % {"days": days}), ("overdue", _("overdue"))]
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
         if self.value() == "overdue":
-            return queryset.filter(schedule.overdue_q(today))
+            return queryset.filter(schedule.overdue_q())
         if self.value() == "due":
-            days = SafetyRules.current().remind_days_before
-            return queryset.filter(status=VenueStatus.APPROVED, selfcheck_due_on__gte=today,
-                                   selfcheck_due_on__lte=today + datetime.timedelta(days=days))
+            return queryset.filter(schedule.due_soon_q())
         return queryset
 
 

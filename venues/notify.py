@@ -39,7 +39,7 @@ STATUS_BODIES = {
 def venue_status_changed(venue, actor, reason=""):
     """Tell the venue's owner and operators about a decision staff made (their own
     submissions need no message). Venues without an account holder have nobody to tell."""
-    holders = [*([venue.owner] if venue.owner_id else []), *venue.operators.all()]
+    holders = _holders(venue)
     status = venue.get_status_display()
     body = STATUS_BODIES.get(venue.status, lambda: _("Your venue is now: {status}."))()
     return [
@@ -89,7 +89,7 @@ def hazard_verified(hazard, actor, accepted, reason=""):
     body = _("The fix of “%(what)s” was checked and is not accepted: %(reason)s Please fix it by "
              "%(deadline)s and report it again.") % {"what": what, "reason": reason,
                                                      "deadline": f"{hazard.deadline:%Y-%m-%d}"}
-    return _tell_holders(venue, None if actor is None else actor, subject, body,
+    return _tell_holders(venue, actor, subject, body,
                          sms_template="hazard_rejected", sms_params={"venue": venue.name})
 
 
@@ -115,5 +115,6 @@ def hazard_overdue(hazard):
               "date": f"{hazard.deadline:%Y-%m-%d}"}
     subject = _("%(venue)s: hazard overdue") % params
     body = _("“%(what)s” at %(venue)s was to be fixed by %(date)s. Please fix it now and report it "
-             "fixed with a photo; village staff have been told.") % params
+             "fixed with a photo; overdue hazards are shown to the village staff and the town "
+             "office.") % params
     return _tell_holders(venue, None, subject, body, sms_template="hazard_overdue", sms_params=params)

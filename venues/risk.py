@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import HazardStatus, RiskFactor, RiskLevel, RiskRule, Severity, Venue, VenueStatus
+from .models import Hazard, HazardStatus, RiskFactor, RiskLevel, RiskRule, Severity, Venue, VenueStatus
 
 ORDER = list(RiskLevel.values)  # lowest first
 
@@ -22,7 +22,7 @@ def with_risk_facts(venues, today):
         open_count=Count("hazards", filter=open_q | Q(hazards__status=HazardStatus.RECTIFIED), distinct=True),
         open_major=Count("hazards", filter=(open_q | Q(hazards__status=HazardStatus.RECTIFIED))
                          & Q(hazards__severity=Severity.MAJOR), distinct=True),
-        overdue_count=Count("hazards", filter=open_q & Q(hazards__deadline__lt=today), distinct=True),
+        overdue_count=Count("hazards", filter=Hazard.overdue_q(today, prefix="hazards__"), distinct=True),
         past_year=Count("hazards", distinct=True,
                         filter=Q(hazards__found_at__gte=timezone.now() - datetime.timedelta(days=365))),
     ).select_related("kind").prefetch_related("other_kinds")

@@ -71,14 +71,6 @@ def ensure_staff_roles():
         )
 
 
-# Permissions added to the roles by a release, granted once to the groups that exist (the data
-# migration that ships them calls grant_added_permissions); removing one later is the town's choice.
-ADDED_IN_SELFCHECKS = {
-    role: [perm for perm in perms if perm[1].endswith(("selfcheck", "hazard", "riskrule", "safetyrules"))]
-    for role, perms in ROLE_PERMISSIONS.items()
-}
-
-
 def grant_added_permissions(apps, added):
     """Give existing role groups the permissions in ``added`` ({role: [(app, codename)]}), with
     the historical models of a data migration."""

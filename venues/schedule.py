@@ -15,12 +15,14 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from .models import RiskLevel, SafetyRules, SelfCheckStatus, Venue, VenueStatus, VenueStatusChange
 
 COUNTED = (SelfCheckStatus.SUBMITTED, SelfCheckStatus.ACCEPTED)
+CHUNK = 500  # venues recomputed per transaction
 
 
 def add_months(day, months):
@@ -37,12 +39,15 @@ def interval_months(kind_months, risk_level, rules):
     return min(kind_months, override) if override else kind_months
 
 
-def due_date(approved_at, last_done_at, months):
-    """The due date from the approval and the last counted self-check (datetimes or None)."""
-    base = last_done_at or approved_at
-    if base is None:
+def due_date(approved_at, last_done_at, months, start_on=None):
+    """The due date: one interval after the latest of the approval, the last counted
+    self-check (datetimes or None) and the day self-checks began in the town (``start_on``,
+    so venues approved long before the service started are not all overdue on its first day;
+    a reopened venue counts from its new approval)."""
+    if approved_at is None:
         return None
-    return add_months(timezone.localdate(base), months)
+    days = [timezone.localdate(moment) for moment in (approved_at, last_done_at) if moment]
+    return add_months(max([*days, *([start_on] if start_on else [])]), months)
 
 
 def with_schedule_facts(venues):
@@ -64,26 +69,37 @@ def refresh(venues=None):
     from . import risk
 
     venues = Venue.objects.all() if venues is None else venues
-    risk.refresh(venues)
-    changed = _refresh_due_dates(venues)
-    if changed and risk.refresh(venues):
-        _refresh_due_dates(venues)
+    pks = list(venues.order_by("pk").values_list("pk", flat=True))
+    rules = SafetyRules.current()
+    changed = 0
+    for start in range(0, len(pks), CHUNK):
+        # Each chunk read and written under its rows' locks, so a self-check submitted while
+        # the daily job runs is never overwritten with what the job read before it.
+        with transaction.atomic():
+            chunk = Venue.objects.filter(pk__in=pks[start:start + CHUNK])
+            list(chunk.select_for_update().values_list("pk", flat=True))
+            risk.refresh(chunk)
+            moved = _refresh_due_dates(chunk, rules)
+            if moved and risk.refresh(chunk):
+                _refresh_due_dates(chunk, rules)
+            changed += moved
     return changed
 
 
-def _refresh_due_dates(venues):
-    rules = SafetyRules.current()
+
+def _refresh_due_dates(venues, rules):
     changed = []
-    for venue in with_schedule_facts(venues.order_by("pk")).iterator(chunk_size=1000):
+    for venue in with_schedule_facts(venues.order_by("pk")):
         due = None
         if venue.status == VenueStatus.APPROVED:
-            kind_months = min(filter(None, [venue.kind.selfcheck_interval_months, venue.other_months]))
+            intervals = [venue.kind.selfcheck_interval_months, venue.other_months]
+            kind_months = min(filter(None, intervals), default=1)
             months = interval_months(kind_months, venue.risk_level, rules)
-            due = due_date(venue.approved_at, venue.last_done_at, months)
+            due = due_date(venue.approved_at, venue.last_done_at, months, rules.selfchecks_start_on)
         if due != venue.selfcheck_due_on:
             venue.selfcheck_due_on = due
             changed.append(venue)
-    Venue.objects.bulk_update(changed, ["selfcheck_due_on"], batch_size=1000)
+    Venue.objects.bulk_update(changed, ["selfcheck_due_on"])
     return len(changed)
 
 
@@ -117,3 +133,12 @@ def overdue_q(today=None, prefix=""):
     """Approved venues whose self-check is overdue, as a filter."""
     today = today or timezone.localdate()
     return Q(**{f"{prefix}status": VenueStatus.APPROVED, f"{prefix}selfcheck_due_on__lt": today})
+
+
+def due_soon_q(today=None, days=None):
+    """Approved venues whose self-check falls due within the reminder window (SafetyRules)."""
+    today = today or timezone.localdate()
+    if days is None:
+        days = SafetyRules.current().remind_days_before
+    return Q(status=VenueStatus.APPROVED, selfcheck_due_on__gte=today,
+             selfcheck_due_on__lte=today + datetime.timedelta(days=days))

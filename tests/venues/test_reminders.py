@@ -95,11 +95,14 @@ def test_every_holder_is_reminded(venue, owner, operator, run, sms_outbox):
     assert sorted(sms["mobile"] for sms in sms_outbox) == ["13900000001", "13900000002"]
 
 
-def test_a_venue_without_an_account_is_skipped_quietly(tree, run, sms_outbox):
+def test_a_venue_without_an_account_is_reminded_once_it_has_one(tree, run, sms_outbox):
     venue = approve(make_venue(tree["qinggang-1"], owner=None))
-    assert run(venue.selfcheck_due_on) == 1  # recorded, so it is not tried again
     assert run(venue.selfcheck_due_on) == 0
     assert not Message.objects.exists() and sms_outbox == []
+    venue.owner = UserFactory()
+    venue.save(update_fields=["owner"])
+    assert run(venue.selfcheck_due_on) == 1
+    assert Message.objects.filter(recipient=venue.owner).count() == 1
 
 
 @pytest.mark.parametrize("status", [VenueStatus.SUBMITTED, VenueStatus.CLOSED, VenueStatus.RETURNED])

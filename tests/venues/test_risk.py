@@ -17,9 +17,9 @@ from venues.workflows import hazards
 pytestmark = pytest.mark.django_db
 
 # The reasons of the seeded rules (venues/migrations/0021_seed_risk_rules.py).
-MAJOR = "有未整改的重大隐患"
+MAJOR = "有尚未销号的重大隐患"
 OVERDUE = "有逾期未整改的隐患"
-THREE_OPEN = "未整改的隐患达到3项"
+THREE_OPEN = "尚未销号的隐患达到3项"
 PAST_YEAR = "近12个月发现隐患达到5项"
 SERIOUS_KIND = "住宿、娱乐或易燃易爆场所，火灾后果严重"
 SLEEP = "有人员在场所内住宿"
@@ -214,3 +214,14 @@ def test_a_venue_that_closes_loses_its_level(tree, owner):
     Venue.objects.filter(pk=venue.pk).update(status="closed")
     schedule.refresh_venue(venue)
     assert (venue.risk_level, venue.risk_reasons) == ("", [])
+
+
+def test_a_rule_says_when_its_number_is_missing_or_not_wanted():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as missing:
+        RiskRule(factor=RiskFactor.FLOOR_AREA, level="yellow", reason="面积大").full_clean()
+    assert "threshold" in missing.value.message_dict
+    with pytest.raises(ValidationError):
+        RiskRule(factor=RiskFactor.GAS, threshold=3, level="yellow", reason="燃气").full_clean()
+    RiskRule(factor=RiskFactor.GAS, level="yellow", reason="燃气").full_clean()

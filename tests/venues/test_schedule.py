@@ -235,3 +235,26 @@ def test_submitting_an_overdue_self_check_clears_the_overdue_risk_at_once(venue,
     venue.refresh_from_db()
     assert venue.selfcheck_due_on > timezone.localdate()
     assert not any("自查逾期" in reason for reason in venue.risk_reasons)
+
+
+def test_a_reopened_venue_counts_from_its_new_approval(venue, owner):
+    approve(venue, at=moment(D(2025, 1, 10)))
+    submitted(venue, owner, on=D(2025, 3, 1))
+    approve(venue, at=moment(D(2026, 11, 20)))  # closed for a year, then reopened
+    assert venue.selfcheck_due_on == D(2026, 12, 20)
+
+
+def test_no_first_self_check_falls_due_before_the_towns_start(venue):
+    set_rules(selfchecks_start_on=D(2026, 11, 1))
+    approve(venue, at=moment(D(2024, 5, 3)))  # registered long before the service began
+    assert venue.selfcheck_due_on == D(2026, 12, 1)
+
+
+def test_an_interval_below_one_month_is_refused():
+    from django.core.exceptions import ValidationError
+
+    kind = VenueKind.objects.get(slug="shopping")
+    kind.selfcheck_interval_months = 0
+    with pytest.raises(ValidationError) as refused:
+        kind.full_clean()
+    assert "selfcheck_interval_months" in refused.value.message_dict

@@ -5,8 +5,10 @@ hazard fixed by the owner and re-checked until it is closed. Editing the checkli
 never changes a self-check already started or submitted."""
 
 import datetime
+import os
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import TestCase
 from django.utils import timezone
 
 import pytest
@@ -36,6 +38,8 @@ from venues.models import (
     SelfCheckAnswer,
     SelfCheckStatus,
     Severity,
+    Venue,
+    VenueStatus,
 )
 from venues.roles import GRID_WORKER, VILLAGE_STAFF
 from venues.workflows import hazards, selfchecks
@@ -428,6 +432,15 @@ def test_the_hazard_loop_through_rejection_to_closure(
     assert "青杠副食店" in subject and "后门通道仍有杂物" in body and f"{new_deadline:%Y-%m-%d}" in body
     assert [sms["template"] for sms in sms_outbox] == ["hazard_rejected"]
 
+    # Reported again, it needs a new photo; the rejected fix's photo stays as evidence.
+    rejected_photo = hazard.photos.get(stage=EvidenceStage.AFTER)
+    with pytest.raises(ValidationError) as refused:
+        hazards.rectify(hazard, owner, "杂物全部清走")
+    assert "photo" in refused.value.message_dict
+    with pytest.raises(PermissionDenied):
+        hazards.remove_after_photo(rejected_photo, owner)
+    hazards.add_after_photo(hazard, photo_upload(color="blue"), owner)
+
     # Fixed again, accepted: closed (销号), and the owner is told.
     hazards.rectify(hazard, owner, "杂物全部清走")
     with django_capture_on_commit_callbacks(execute=True):
@@ -542,3 +555,68 @@ def test_a_checklist_version_is_never_changed(venue, owner):
     version.items = []
     with pytest.raises(ValueError):
         version.save()
+
+
+# Found by the review of the first version -----------------------------------------------------
+
+def test_a_problem_still_open_is_one_hazard_however_often_it_is_found(venue, owner, reviewer):
+    first = submitted(venue, owner, fail=(GENERAL,))
+    selfchecks.return_(first, reviewer, "请认真检查")
+    again = submitted(venue, owner, fail=(GENERAL,))
+    (hazard,) = Hazard.objects.filter(venue=venue)
+    assert hazard.selfcheck == first
+    assert [event.action for event in hazard.events.all()] == [HazardAction.FOUND, HazardAction.FOUND_AGAIN]
+    assert EvidencePhoto.objects.filter(answer__selfcheck=again, hazard=hazard).exists()
+
+
+def test_a_fix_rejected_after_the_deadline_gets_the_usual_time_again(venue, owner, reviewer):
+    submitted(venue, owner, fail=(GENERAL,))
+    hazard = Hazard.objects.get(venue=venue)
+    Hazard.objects.filter(pk=hazard.pk).update(deadline=timezone.localdate() - datetime.timedelta(days=3))
+    hazards.add_after_photo(hazard, photo_upload(), owner)
+    hazards.rectify(hazard, owner, "已清理")
+    reopened = hazards.verify(hazard, reviewer, accepted=False, reason="仍有纸箱")
+    days = SafetyRules.current().general_days
+    assert reopened.deadline == timezone.localdate() + datetime.timedelta(days=days)
+    assert not reopened.is_overdue()
+
+
+def test_a_closed_venues_hazards_are_not_overdue(venue, owner):
+    submitted(venue, owner, fail=(GENERAL,))
+    Hazard.objects.filter(venue=venue).update(deadline=timezone.localdate() - datetime.timedelta(days=3))
+    assert Hazard.objects.filter(Hazard.overdue_q(timezone.localdate())).count() == 1
+    Venue.objects.filter(pk=venue.pk).update(status=VenueStatus.CLOSED)
+    assert not Hazard.objects.filter(Hazard.overdue_q(timezone.localdate())).exists()
+    assert not Hazard.objects.select_related("venue").get(venue=venue).is_overdue()
+
+
+def test_answers_sent_after_the_submission_change_nothing(venue, owner, draft):
+    stale = SelfCheck.objects.get(pk=draft.pk)  # read by a second tab before the submission
+    fill_selfcheck(draft, owner)
+    selfchecks.submit(draft, owner)
+    with pytest.raises(InvalidTransition):
+        selfchecks.save_answers(stale, owner, answer(GENERAL, Answer.NO, "晚到的修改"))
+    assert SelfCheckAnswer.objects.get(selfcheck=draft, code=GENERAL).answer == Answer.YES
+
+
+def test_a_draft_can_be_discarded_by_its_holder_or_a_reviewer_not_others(tree, venue, owner, draft,
+                                                                          reviewer, private_media):
+    fill_selfcheck(draft, owner, fail=(GENERAL,))
+    photo = EvidencePhoto.objects.get(answer__selfcheck=draft)
+    stranger = make_member(VILLAGE_STAFF, tree["mugen"])
+    assert not selfchecks.may_discard(stranger, draft) and not selfchecks.may_discard(UserFactory(), draft)
+    with pytest.raises(PermissionDenied):
+        selfchecks.discard(draft, stranger)
+    assert selfchecks.may_discard(reviewer, draft) and selfchecks.may_discard(owner, draft)
+    path = photo.file.path
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        selfchecks.discard(draft, owner)
+    assert not SelfCheck.objects.filter(pk=draft.pk).exists() and not os.path.exists(path)
+    assert AuditEntry.objects.filter(action="selfcheck.discard").exists()
+    assert selfchecks.start(venue, owner).pk != draft.pk
+
+
+def test_staff_going_on_with_an_owners_draft_is_audited(tree, venue, owner, draft):
+    worker = make_member(GRID_WORKER, tree["qinggang-1"])
+    assert selfchecks.start(venue, worker, assisted=True).assisted_by == worker
+    assert AuditEntry.objects.filter(action="selfcheck.assist", actor=worker).exists()

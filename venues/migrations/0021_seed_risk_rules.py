@@ -3,13 +3,27 @@ the staff roles that exist already."""
 
 from django.db import migrations
 
-from venues.roles import ADDED_IN_SELFCHECKS, grant_added_permissions
+from venues.roles import GRID_WORKER, LEAD_OFFICE, LEADER, TOWN_OFFICE, VILLAGE_STAFF, grant_added_permissions
+
+# The permissions this release gives the staff roles that exist already (written out, so later
+# changes to venues.roles do not change what this migration did).
+REVIEWER = [("venues", "view_selfcheck"), ("venues", "review_selfcheck"), ("venues", "view_hazard"),
+            ("venues", "verify_hazard")]
+ADDED = {
+    TOWN_OFFICE: [*REVIEWER, ("venues", "assist_selfcheck"), ("venues", "change_safetyrules"),
+                  ("venues", "view_riskrule"), ("venues", "add_riskrule"), ("venues", "change_riskrule")],
+    LEAD_OFFICE: REVIEWER,
+    VILLAGE_STAFF: [*REVIEWER, ("venues", "assist_selfcheck")],
+    GRID_WORKER: [("venues", "view_selfcheck"), ("venues", "assist_selfcheck"), ("venues", "view_hazard"),
+                  ("venues", "verify_hazard")],
+    LEADER: [("venues", "view_selfcheck"), ("venues", "view_hazard")],
+}
 
 # (factor, threshold, kind slugs, level, reason)
 RULES = [
-    ("open_major", 1, [], "red", "有未整改的重大隐患"),
+    ("open_major", 1, [], "red", "有尚未销号的重大隐患"),
     ("overdue", 1, [], "orange", "有逾期未整改的隐患"),
-    ("open", 3, [], "orange", "未整改的隐患达到3项"),
+    ("open", 3, [], "orange", "尚未销号的隐患达到3项"),
     ("past_year", 5, [], "orange", "近12个月发现隐患达到5项"),
     ("kind", None, ["lodging", "entertainment", "hazardous"], "orange",
      "住宿、娱乐或易燃易爆场所，火灾后果严重"),
@@ -29,7 +43,7 @@ def seed(apps, schema_editor):
             rule = rule_model.objects.create(factor=factor, threshold=threshold, level=level,
                                              reason=reason, sort_order=order)
             rule.kinds.set(kind_model.objects.filter(slug__in=kinds))
-    grant_added_permissions(apps, ADDED_IN_SELFCHECKS)
+    grant_added_permissions(apps, ADDED)
 
 
 class Migration(migrations.Migration):

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -55,7 +56,7 @@ class VenueKind(models.Model):
         _("most people in a staff dormitory"), null=True, blank=True
     )
     selfcheck_interval_months = models.PositiveSmallIntegerField(
-        _("self-check every … months"), default=1,
+        _("self-check every … months"), default=1, validators=[MinValueValidator(1)],
         help_text=_("How often venues of this kind check themselves; 1 is monthly."),
     )
 

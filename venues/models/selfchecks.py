@@ -6,6 +6,8 @@ snapshots), so editing the templates never changes a past record. State changes 
 through venues.workflows.selfchecks and venues.workflows.hazards."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -153,7 +155,7 @@ class Hazard(models.Model):
                                  related_name="+", verbose_name=_("recorded by"))
     rectified_at = models.DateTimeField(_("fixed"), null=True, blank=True)
     rectification_note = models.TextField(_("what was done"), blank=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("hazard", "closed"), null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                   blank=True, related_name="+", verbose_name=_("closed by"))
 
@@ -172,16 +174,21 @@ class Hazard(models.Model):
     def __str__(self):
         return f"{self.venue}: {self.item_question or self.description[:30]}"
 
+    # The one rule for "overdue": open, its deadline passed, at a venue that is trading (the
+    # hazards of a closed venue are not chased).
     @staticmethod
     def overdue_q(today, prefix=""):
-        """Open hazards whose deadline has passed, as a filter (``prefix`` for related lookups)."""
-        return Q(**{f"{prefix}status": HazardStatus.OPEN, f"{prefix}deadline__lt": today})
+        """Overdue hazards as a filter (``prefix`` for lookups from a related model, e.g.
+        "hazards__" from Venue)."""
+        return Q(**{f"{prefix}status": HazardStatus.OPEN, f"{prefix}deadline__lt": today,
+                    f"{prefix}venue__status": "approved"})
 
     def is_overdue(self, today=None):
         from django.utils import timezone
 
         today = today or timezone.localdate()
-        return self.status == HazardStatus.OPEN and self.deadline < today
+        return (self.status == HazardStatus.OPEN and self.deadline < today
+                and self.venue.status == "approved")
 
 
 class HazardAction(models.TextChoices):
@@ -189,7 +196,7 @@ class HazardAction(models.TextChoices):
     RECTIFIED = "rectified", pgettext_lazy("hazard action", "reported fixed")
     ACCEPTED = "accepted", pgettext_lazy("hazard action", "re-checked and closed")
     REJECTED = "rejected", pgettext_lazy("hazard action", "re-checked, not fixed")
-    DEADLINE = "deadline", pgettext_lazy("hazard action", "deadline changed")
+    FOUND_AGAIN = "again", pgettext_lazy("hazard action", "found again by a later self-check")
 
 
 class HazardEvent(models.Model):
@@ -327,6 +334,15 @@ class RiskRule(models.Model):
         refresh_schedules_later()
         return result
 
+    def clean(self):
+        super().clean()
+        counted = {RiskFactor.FLOOR_AREA, RiskFactor.BEDS, RiskFactor.OPEN_HAZARDS, RiskFactor.OPEN_MAJOR,
+                   RiskFactor.OVERDUE_HAZARDS, RiskFactor.HAZARDS_PAST_YEAR}
+        if self.factor in counted and not self.threshold:
+            raise ValidationError({"threshold": _("This condition needs a number (1 or more).")})
+        if self.factor not in counted and self.threshold is not None:
+            raise ValidationError({"threshold": _("This condition takes no number; leave it empty.")})
+
 
 @register_setting(icon="warning")
 class SafetyRules(BaseGenericSetting):
@@ -338,10 +354,15 @@ class SafetyRules(BaseGenericSetting):
         _("remind owners … days before a self-check is due"), default=3)
     red_interval_months = models.PositiveSmallIntegerField(
         _("self-check every … months at red risk"), null=True, blank=True,
-        help_text=_("Empty: the kind's own interval."))
+        validators=[MinValueValidator(1)], help_text=_("Empty: the kind's own interval."))
     orange_interval_months = models.PositiveSmallIntegerField(
         _("self-check every … months at orange risk"), null=True, blank=True,
-        help_text=_("Empty: the kind's own interval."))
+        validators=[MinValueValidator(1)], help_text=_("Empty: the kind's own interval."))
+    selfchecks_start_on = models.DateField(
+        _("self-checks began on"), null=True, blank=True,
+        help_text=_("No venue's first self-check falls due earlier than one interval after this day "
+                    "(set when the service started, so venues registered long before are not all "
+                    "overdue at once)."))
 
     class Meta:
         verbose_name = _("safety rules")

@@ -145,8 +145,6 @@ class Venue(models.Model):
     submission_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    # Set when the retention rules removed the people's data (venues.retention); the venue
-    # itself stays, anonymous, for the statistics.
     # Kept up to date by venues.schedule and venues.risk whenever what they read changes
     # (and daily, for rules over dates): the lists filter and sort on them.
     uses_gas = models.BooleanField(
@@ -159,6 +157,8 @@ class Venue(models.Model):
     risk_level = models.CharField(_("risk level"), max_length=10, blank=True, editable=False,
                                   choices=RiskLevel.choices, db_index=True)
     risk_reasons = models.JSONField(_("risk reasons"), default=list, blank=True, editable=False)
+    # Set when the retention rules removed the people's data (venues.retention); the venue
+    # itself stays, anonymous, for the statistics.
     personal_data_removed_at = models.DateTimeField(
         _("personal data removed"), null=True, blank=True, editable=False,
     )

@@ -49,6 +49,12 @@ def record(venue, user, *, source, severity, description, interim_measure="", it
     return hazard
 
 
+def found_again(hazard, user, note):
+    """A later self-check found the same problem while its hazard is still open: noted in the
+    hazard's history (its deadline stays)."""
+    HazardEvent.objects.create(hazard=hazard, actor=user, action=HazardAction.FOUND_AGAIN, note=note)
+
+
 # --- The owner fixes it --------------------------------------------------------------------
 
 def may_rectify(user, hazard):
@@ -76,8 +82,20 @@ def add_after_photo(hazard, upload, user):
     return photo
 
 
+def after_photos_since_rejection(hazard):
+    """The photos of the fix taken since staff last rejected one (all of them if none was):
+    a fix reported again needs a new photo, and the rejected ones stay as evidence."""
+    rejected = (hazard.events.filter(action=HazardAction.REJECTED).order_by("-at", "-pk")
+                .values_list("at", flat=True).first())
+    photos_after = hazard.photos.filter(stage=EvidenceStage.AFTER)
+    return photos_after.filter(uploaded_at__gt=rejected) if rejected else photos_after
+
+
 def remove_after_photo(photo, user):
+    """Remove a photo of the fix not yet reported; those of a rejected fix stay."""
     if photo.stage != EvidenceStage.AFTER or not may_rectify(user, photo.hazard):
+        raise PermissionDenied
+    if not after_photos_since_rejection(photo.hazard).filter(pk=photo.pk).exists():
         raise PermissionDenied
     with transaction.atomic():
         photo.delete()
@@ -101,7 +119,7 @@ def rectify(hazard, user, note):
         errors = {}
         if not note:
             errors["note"] = _("Please say what was done to fix it.")
-        if not locked.photos.filter(stage=EvidenceStage.AFTER).exists():
+        if not after_photos_since_rejection(locked).exists():
             errors["photo"] = _("Please add a photo showing it fixed.")
         if errors:
             raise ValidationError(errors)
@@ -120,9 +138,10 @@ def verify(hazard, user, accepted, reason="", new_deadline=None):
     """Accept the fix (closed, 销号) or reject it with a reason (open again, with a new
     deadline if given). The owner is told either way."""
     reason = (reason or "").strip()
+    today = timezone.localdate()
     if not accepted and not reason:
         raise ReasonRequired(_("Please give a reason."))
-    if new_deadline is not None and new_deadline < timezone.localdate():
+    if new_deadline is not None and new_deadline < today:
         raise ValidationError({"new_deadline": _("The new deadline cannot be in the past.")})
     with transaction.atomic():
         locked = Hazard.objects.select_for_update().select_related("venue").get(pk=hazard.pk)
@@ -137,6 +156,9 @@ def verify(hazard, user, accepted, reason="", new_deadline=None):
             fields += ["closed_at", "closed_by"]
         else:
             locked.status = H.OPEN
+            if new_deadline is None and locked.deadline < today:
+                # Not "fix it by a date already past": the usual time for its severity, from today.
+                new_deadline = deadline_for(locked.severity, today)
             if new_deadline:
                 locked.deadline = new_deadline
                 fields.append("deadline")

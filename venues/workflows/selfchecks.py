@@ -22,7 +22,9 @@ from venues.models import (
     AuditEntry,
     EvidencePhoto,
     EvidenceStage,
+    Hazard,
     HazardSource,
+    HazardStatus,
     SelfCheck,
     SelfCheckAnswer,
     SelfCheckStatus,
@@ -109,56 +111,106 @@ def start(venue, user, assisted=False):
 def _assisting(check, user):
     """A draft the owner began on their own phone, which a member of staff now goes on with
     beside them: from now on it is an assisted self-check, confirmed by the owner's name."""
-    if check.assisted_by_id is None:
-        SelfCheck.objects.filter(pk=check.pk, assisted_by__isnull=True).update(assisted_by=user)
-        check.refresh_from_db(fields=["assisted_by"])
-    return check
+    with transaction.atomic():
+        locked = _locked_draft(check, user)
+        if locked.assisted_by_id is None:
+            locked.assisted_by = user
+            locked.save(update_fields=["assisted_by", "updated_at"])
+            AuditEntry.objects.create(actor=user, action="selfcheck.assist", object_type="venue",
+                                      object_id=str(locked.venue_id), detail={"selfcheck": locked.pk})
+    return locked
+
+
+def _locked_draft(check, user):
+    """The draft, locked for this transaction, after checking ``user`` may fill it in: a
+    change sent just as the self-check is submitted waits for the submission, then is refused
+    (InvalidTransition) instead of changing a submitted record."""
+    locked = SelfCheck.objects.select_for_update().select_related("venue").get(pk=check.pk)
+    _require_fill(user, locked)
+    return locked
 
 
 def save_answers(check, user, answers, step=None):
     """Store ``answers`` ({code: {"answer", "note", "interim_measure"}}) of a draft, and the
     number of groups completed. Codes the self-check does not ask, and answers that are none of
     Answer's, are ignored."""
-    _require_fill(user, check)
-    asked = {item["code"] for item in check.items}
     with transaction.atomic():
+        locked = _locked_draft(check, user)
+        asked = {item["code"] for item in locked.items}
         for code, values in answers.items():
             if code not in asked or values.get("answer") not in Answer.values:
                 continue
             SelfCheckAnswer.objects.update_or_create(
-                selfcheck=check, code=code,
+                selfcheck=locked, code=code,
                 defaults={"answer": values["answer"], "note": (values.get("note") or "").strip(),
                           "interim_measure": (values.get("interim_measure") or "").strip()},
             )
-        if step is not None and step > check.step:
-            check.step = step
-        check.save(update_fields=["step", "updated_at"])
+        if step is not None and step > locked.step:
+            locked.step = step
+        locked.save(update_fields=["step", "updated_at"])
+    check.step = locked.step
 
 
 def add_photo(check, code, upload, user):
     """A photo of a failed item; ValidationError (storing nothing) when it is not a photo."""
-    _require_fill(user, check)
-    answer = check.answers.filter(code=code).first()
-    if answer is None or answer.answer != Answer.NO:
-        raise ValidationError(_("Answer “not in order” before adding a photo."))
+    _require_fill(user, check)  # before decoding anything
     content, (width, height) = photos.reencode(upload)
-    photo = EvidencePhoto(venue=check.venue, answer=answer, stage=EvidenceStage.BEFORE,
-                          width=width, height=height, uploaded_by=user)
+    photo = EvidencePhoto(venue=check.venue, stage=EvidenceStage.BEFORE, width=width, height=height,
+                          uploaded_by=user)
     photo.file.save(content.name, content, save=False)
     try:
-        photo.save()
+        with transaction.atomic():
+            locked = _locked_draft(check, user)
+            photo.answer = locked.answers.filter(code=code).first()
+            if photo.answer is None or photo.answer.answer != Answer.NO:
+                raise ValidationError(_("Answer “not in order” before adding a photo."))
+            photo.save()
     except Exception:
-        photo.file.delete(save=False)
+        photo.file.delete(save=False)  # no orphan file when the record could not be saved
         raise
     return photo
 
 
 def remove_photo(photo, user):
-    check = photo.answer.selfcheck
-    _require_fill(user, check)
     with transaction.atomic():
+        _locked_draft(photo.answer.selfcheck, user)
         photo.delete()
         transaction.on_commit(lambda: photo.file.delete(save=False))
+
+
+def stored(check):
+    """The answers stored so far and their photos: ({code: answer}, {code: [photo]})."""
+    answers = {answer.code: answer for answer in check.answers.all()}
+    found = {}
+    for photo in EvidencePhoto.objects.filter(answer__selfcheck=check).select_related("answer"):
+        found.setdefault(photo.answer.code, []).append(photo)
+    return answers, found
+
+
+def may_discard(user, check):
+    """A draft may be thrown away by the venue's holders, by the member of staff assisting,
+    and by reviewers of the venue (a colleague's abandoned assisted draft blocks no one)."""
+    if check.status != S.DRAFT:
+        return False
+    if holds_venue(user, check.venue) or (check.assisted_by_id and check.assisted_by_id == user.pk):
+        return True
+    return user.has_perm("venues.review_selfcheck") and can_see_venue(user, check.venue)
+
+
+def discard(check, user):
+    """Delete a draft with its answers and photos, so the venue's self-check can start afresh."""
+    with transaction.atomic():
+        locked = SelfCheck.objects.select_for_update().select_related("venue").get(pk=check.pk)
+        if locked.status != S.DRAFT:
+            raise InvalidTransition(_("This self-check has already been submitted."))
+        if not may_discard(user, locked):
+            raise PermissionDenied
+        files = [photo.file for photo in EvidencePhoto.objects.filter(answer__selfcheck=locked)]
+        AuditEntry.objects.create(actor=user, action="selfcheck.discard", object_type="venue",
+                                  object_id=str(locked.venue_id), detail={"selfcheck": locked.pk})
+        locked.delete()
+        for stored_file in files:
+            transaction.on_commit(lambda stored_file=stored_file: stored_file.delete(save=False))
 
 
 NEEDS_ANSWER = gettext_lazy("Please answer this item.")
@@ -171,12 +223,9 @@ NEEDS_INTERIM = gettext_lazy("This is a major hazard: please say what you do to 
 
 def problems(check, answers=None, photo_counts=None):
     """What stops ``check`` from being submitted: {code: [messages]} (empty when complete)."""
-    if answers is None:
-        answers = {answer.code: answer for answer in check.answers.all()}
-    if photo_counts is None:
-        photo_counts = dict.fromkeys(answers, 0)
-        for photo in EvidencePhoto.objects.filter(answer__selfcheck=check).select_related("answer"):
-            photo_counts[photo.answer.code] += 1
+    if answers is None or photo_counts is None:
+        answers, found_photos = stored(check)
+        photo_counts = {code: len(items) for code, items in found_photos.items()}
     found = {}
     for item in check.items:
         answer = answers.get(item["code"])
@@ -227,14 +276,24 @@ def submit(check, user, confirmed_by_name=""):
 
 
 def _record_hazards(check, user):
+    """A hazard for each failed item; an item that is still an open hazard of the venue (found
+    by an earlier self-check and not closed) is added to that hazard's history instead, so
+    one problem is one hazard however often it is reported."""
     answers = check.answers.filter(answer=Answer.NO).prefetch_related("photos")
+    unclosed = {hazard.item_code: hazard for hazard in
+                Hazard.objects.filter(venue=check.venue, item_code__in=[a.code for a in answers])
+                .exclude(status=HazardStatus.CLOSED).order_by("found_at", "pk")}
     for answer in answers:
         item = check.item(answer.code)
-        hazard = hazards.record(
-            check.venue, user, source=HazardSource.SELFCHECK, severity=item["severity"],
-            description=answer.note, interim_measure=answer.interim_measure,
-            item_code=item["code"], item_question=item["question"], selfcheck=check,
-        )
+        hazard = unclosed.get(answer.code)
+        if hazard is not None:
+            hazards.found_again(hazard, user, answer.note)
+        else:
+            hazard = hazards.record(
+                check.venue, user, source=HazardSource.SELFCHECK, severity=item["severity"],
+                description=answer.note, interim_measure=answer.interim_measure,
+                item_code=item["code"], item_question=item["question"], selfcheck=check,
+            )
         answer.photos.update(hazard=hazard)
 
 

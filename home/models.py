@@ -221,6 +221,12 @@ class SelfCheckPage(RoutablePageMixin, SegmentedSearchMixin, Page):
 
         return selfcheck.remove_photo(self, request, check_id, photo_id)
 
+    @path("<int:check_id>/discard/", name="discard")
+    def discard_view(self, request, check_id):
+        from . import selfcheck
+
+        return selfcheck.discard(self, request, check_id)
+
     @path("hazard/<int:hazard_id>/", name="hazard")
     def hazard_view(self, request, hazard_id):
         from . import selfcheck

@@ -7,9 +7,9 @@ through venues.access, so another owner's self-check, hazard or venue answers 40
 changes only go through venues.workflows.selfchecks and venues.workflows.hazards.
 
 For other pages (the owner's home): ``selfcheck_page()``, ``index_url()``,
-``start_url(venue)``, ``resume_url(check)``, ``status_url(check)``, ``hazard_url(hazard)``,
-``history_url(venue)`` (None without a live self-check page) and ``standings(venues, page)``,
-what each venue's owner is asked to do, in a constant number of queries."""
+``start_url(venue)``, ``resume_url(check)``, ``status_url(check)``, ``discard_url(check)``,
+``hazard_url(hazard)``, ``history_url(venue)`` (None without a live self-check page) and
+``standings(venues, page)``, what each venue's owner is asked to do, in a constant number of queries."""
 
 from dataclasses import dataclass, field
 
@@ -26,8 +26,6 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from wagtail.images import get_image_model
-
 from venues import schedule
 from venues.access import is_back_office, venues_for
 from venues.models import (
@@ -42,7 +40,7 @@ from venues.models import (
     Severity,
     VenueStatus,
 )
-from venues.selfcheck_forms import CameraInput, GroupForm, SubmitForm
+from venues.selfcheck_forms import CameraInput, GroupForm, SubmitForm, decorate
 from venues.workflows import hazards as hazard_flow
 from venues.workflows import selfchecks as workflow
 
@@ -132,6 +130,11 @@ def status_url(check, page=None):
     return _url(page, "status", check_id=check.pk)
 
 
+def discard_url(check, page=None):
+    """Where the owner confirms throwing a draft away to start again."""
+    return _url(_page(page), "discard", check_id=check.pk)
+
+
 def hazard_url(hazard, page=None):
     return _url(_page(page), "hazard", hazard_id=hazard.pk)
 
@@ -174,6 +177,7 @@ class Standing:
     overdue_count: int = 0
     start_url: str | None = None
     resume_url: str | None = None
+    discard_url: str | None = None
     awaiting_url: str | None = None
     history_url: str | None = None
 
@@ -205,6 +209,7 @@ def standing(venue, page, today, remind_days):
         result.history_url = history_url(venue, page)
         if draft is not None:
             result.resume_url = resume_url(draft, page)
+            result.discard_url = discard_url(draft, page)
         if awaiting is not None:
             result.awaiting_url = status_url(awaiting, page)
     if draft is not None:
@@ -246,35 +251,10 @@ def _hazards_of(request):
     return Hazard.objects.filter(venue__in=venues_for(request.user)).select_related("venue", "selfcheck")
 
 
-def _stored(check):
-    """The answers stored so far and their photos: ({code: answer}, {code: [photo]})."""
-    answers = {answer.code: answer for answer in check.answers.all()}
-    photos = {}
-    for photo in EvidencePhoto.objects.filter(answer__selfcheck=check).select_related("answer"):
-        photos.setdefault(photo.answer.code, []).append(photo)
-    return answers, photos
-
-
 def _group_of(check):
     """{item code: group number (from 1)}."""
     return {item["code"]: number for number, (_name, items) in enumerate(check.groups(), start=1)
             for item in items}
-
-
-def _decorate(form):
-    """Bootstrap classes, and every input tied to its error, so a screen reader reads them
-    with the field. Radio buttons are described by their fieldset (in the template)."""
-    for name, form_field in form.fields.items():
-        widget = form_field.widget
-        if isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
-            widget.attrs["class"] = "form-check-input"
-        else:
-            widget.attrs["class"] = "form-control"
-        if form.is_bound and form[name].errors:
-            widget.attrs["aria-invalid"] = "true"
-            if not isinstance(widget, forms.RadioSelect):
-                widget.attrs["aria-describedby"] = f"{form[name].auto_id}-error"
-    return form
 
 
 # --- The owner's venues -----------------------------------------------------------------------
@@ -324,10 +304,22 @@ def _draft_or_status(page, request, check):
     return redirect(status_url(check, page))
 
 
+REFUSED = (workflow.InvalidTransition, PermissionDenied, SelfCheck.DoesNotExist)  # a draft no more
+
+
+def _refused(page, request, check):
+    """Where a change the workflow refused leads: the self-check as it now stands, or the
+    list when the draft was discarded meanwhile (by staff, or in another tab)."""
+    if not SelfCheck.objects.filter(pk=check.pk).exists():
+        messages.info(request, _("This unfinished self-check was discarded; you can start a new one."))
+        return redirect(_url(page, "index"))
+    return redirect(status_url(check, page))
+
+
 def _store_group(request, check, items, answers, photos):
     """Store what a POST of a group carries, valid or not (nothing typed is lost), and the
     photos chosen; then the form with every error beside its field. None when the
-    self-check was submitted meanwhile (in another tab)."""
+    self-check was submitted or discarded meanwhile (in another tab)."""
     form = GroupForm(items, answers, photos, data=request.POST, files=request.FILES)
     form.is_valid()
     try:
@@ -337,9 +329,9 @@ def _store_group(request, check, items, answers, photos):
                 workflow.add_photo(check, code, upload, request.user)
             except ValidationError as error:
                 form.add_error(f"{code}-photo", error.messages)
-    except (workflow.InvalidTransition, PermissionDenied):
+    except REFUSED:
         return None
-    answers, photos = _stored(check)
+    answers, photos = workflow.stored(check)
     form.stored_photos = photos
     # The photos a failed item needs are checked by the workflow's own rule.
     found = workflow.problems(check, answers=answers, photo_counts={c: len(p) for c, p in photos.items()})
@@ -362,18 +354,18 @@ def group(page, request, check_id, number):
     if not 1 <= number <= len(groups):
         raise Http404
     items = groups[number - 1][1]
-    answers, photos = _stored(check)
+    answers, photos = workflow.stored(check)
     if request.method == "POST":
         form = _store_group(request, check, items, answers, photos)
         if form is None:
-            return redirect(status_url(check, page))
+            return _refused(page, request, check)
         action = request.POST.get("action", "next")
         complete = not form.errors
         if complete:
             try:
                 workflow.save_answers(check, request.user, {}, step=number)  # the group is done
-            except (workflow.InvalidTransition, PermissionDenied):
-                return redirect(status_url(check, page))
+            except REFUSED:
+                return _refused(page, request, check)
         if action == "previous" and number > 1:
             return redirect(group_url(check, number - 1, page))
         target = action.removeprefix("goto:")
@@ -395,10 +387,8 @@ def group(page, request, check_id, number):
 def _group_context(page, check, form, number):
     groups = check.groups()
     name, items = groups[number - 1]
-    _decorate(form)
-    pictures = get_image_model().objects.in_bulk([item["picture"] for item in items if item.get("picture")])
+    decorate(form)
     rows = [{"row": row, "number": position, "major": row.item["severity"] == Severity.MAJOR,
-             "picture": pictures.get(row.item.get("picture")),
              "photo_needed": row.item["photo_required_on_fail"] and not row.photos,
              "photo_label": _("Add another photo") if row.photos else ""}
             for position, row in enumerate(form.rows(), start=1)]
@@ -410,7 +400,7 @@ def _group_context(page, check, form, number):
            for position, (group_name, _items) in enumerate(groups, start=1)]
     return {
         "title": name, "check": check, "venue": check.venue, "form": form, "rows": rows,
-        "number": number, "total": len(groups), "nav": nav,
+        "number": number, "total": len(groups), "nav": nav, "discard_url": discard_url(check, page),
     }
 
 
@@ -432,22 +422,53 @@ def remove_photo(page, request, check_id, photo_id):
         return redirect(back)
     if request.POST.get("action") == "remove":  # sent by the group's form
         items = check.groups()[number - 1][1]
-        answers, photos = _stored(check)
+        answers, photos = workflow.stored(check)
         if _store_group(request, check, items, answers, photos) is None:
-            return redirect(status_url(check, page))
+            return _refused(page, request, check)
     try:
         workflow.remove_photo(photo, request.user)
-    except (workflow.InvalidTransition, PermissionDenied):
-        return redirect(status_url(check, page))
+    except REFUSED:
+        return _refused(page, request, check)
     messages.success(request, _("The photo was removed."))
     return redirect(back)
+
+
+def discard(page, request, check_id):
+    """Throw away the venue's unfinished self-check and start a new one: a page that asks
+    first (GET), older owners may tap the link by mistake; the POST does it."""
+    gate = _gate(page, request)
+    if gate:
+        return gate
+    check = get_object_or_404(_checks_of(request), pk=check_id)
+    elsewhere = _draft_or_status(page, request, check)
+    if elsewhere:
+        return elsewhere
+    if not workflow.may_discard(request.user, check):
+        raise Http404
+    if request.method == "POST":
+        venue = check.venue
+        try:
+            workflow.discard(check, request.user)
+        except REFUSED:
+            return _refused(page, request, check)
+        messages.success(request, _("The unfinished self-check was discarded. This is a new one, from the "
+                                    "first group."))
+        try:
+            return redirect(resume_url(workflow.start(venue, request.user), page))
+        except PermissionDenied:
+            return redirect(_url(page, "index"))
+    answered = check.answers.count()
+    photos = EvidencePhoto.objects.filter(answer__selfcheck=check).count()
+    return _render(page, request, "home/selfcheck/discard.html", title=_("Start the self-check again?"),
+                   check=check, venue=check.venue, answered=answered, photos=photos,
+                   keep_url=resume_url(check, page))
 
 
 # --- Summary, declaration, submission ----------------------------------------------------------------
 
 def summary(page, check, editable=False):
     """The answers group by group: [{"number", "name", "url", "items": [...]}]."""
-    answers, photos = _stored(check)
+    answers, photos = workflow.stored(check)
     sections = []
     for number, (name, items) in enumerate(check.groups(), start=1):
         rows = []
@@ -487,7 +508,7 @@ def submit(page, request, check_id):
                 for code, messages_ in found.items() for message in messages_]
     failed = check.answers.filter(answer=Answer.NO).count()
     return _render(page, request, "home/selfcheck/submit.html", title=_("Check and submit"), check=check,
-                   venue=check.venue, form=_decorate(form), blocking=blocking, failed=failed,
+                   venue=check.venue, form=decorate(form), blocking=blocking, failed=failed,
                    sections=summary(page, check, editable=True), total=len(check.groups()))
 
 
@@ -524,6 +545,9 @@ STATUS_HELP = {
 # --- A hazard: the owner follows it and reports it fixed ----------------------------------------
 
 class RectifyForm(forms.Form):
+    """The fix reported: a note, and photos uploaded one at a time (each stored as it arrives;
+    the workflow refuses the report without one taken since the last rejected fix)."""
+
     photo = forms.FileField(label=gettext_lazy("Photo showing it fixed"), required=False, widget=CameraInput)
     note = forms.CharField(label=gettext_lazy("What was done to fix it"), required=False, max_length=1000,
                            widget=forms.Textarea(attrs={"rows": 3}))
@@ -548,12 +572,16 @@ def hazard(page, request, hazard_id):
         found.refresh_from_db()
         may_rectify = hazard_flow.may_rectify(request.user, found)
     photos = list(found.photos.all())
+    # Photos of a fix staff did not accept stay as evidence; the report needs a newer one.
+    current = set(hazard_flow.after_photos_since_rejection(found).values_list("pk", flat=True))
+    after = [photo for photo in photos if photo.stage == EvidenceStage.AFTER]
     return _render(
         page, request, "home/selfcheck/hazard.html", title=found.item_question or _("Hazard"), hazard=found,
-        venue=found.venue, form=_decorate(form), may_rectify=may_rectify,
+        venue=found.venue, form=decorate(form), may_rectify=may_rectify,
         overdue=found.is_overdue(timezone.localdate()),
         before=[photo for photo in photos if photo.stage == EvidenceStage.BEFORE],
-        after=[photo for photo in photos if photo.stage == EvidenceStage.AFTER],
+        after=[photo for photo in after if photo.pk in current], photo_needed=not current,
+        rejected_after=[photo for photo in after if photo.pk not in current],
         events=list(found.events.all()), history_url=history_url(found.venue, page),
         check_url=status_url(found.selfcheck, page) if found.selfcheck else "",
     )
@@ -566,9 +594,12 @@ def _rectify_post(request, found, form):
     removed = request.POST.get("remove", "")
     if removed.isdigit():
         photo = found.photos.filter(stage=EvidenceStage.AFTER, pk=removed).first()
-        if photo is not None:
-            hazard_flow.remove_after_photo(photo, request.user)
-            messages.success(request, _("The photo was removed."))
+        try:
+            if photo is not None:
+                hazard_flow.remove_after_photo(photo, request.user)
+                messages.success(request, _("The photo was removed."))
+        except PermissionDenied:
+            messages.error(request, _("A photo of a fix that was not accepted stays on record."))
     upload = request.FILES.get("photo")
     if upload and not form.has_error("photo"):
         try:

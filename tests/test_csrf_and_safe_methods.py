@@ -230,7 +230,7 @@ class World:
             ("index", {}), ("start", {"venue_id": self.venue.pk}), ("status", check),
             ("group", {**check, "group": 1}), ("submit", check),
             ("remove_photo", {**check, "photo_id": self.photo.pk}), ("hazard", {"hazard_id": self.hazard.pk}),
-            ("history", {"venue_id": self.venue.pk}),
+            ("history", {"venue_id": self.venue.pk}), ("discard", check),
         ]]
 
 

@@ -389,6 +389,7 @@ class Register:
             reverse("venues_hazard_detail", args=[self.hazard.pk]),
             reverse("venues_selfcheck_fill", args=[self.draft.pk, 1]),
             reverse("venues_selfcheck_confirm", args=[self.draft.pk]),
+            reverse("venues_selfcheck_discard", args=[self.draft.pk]),
         ]
         # A superuser's: the census import, the audit log and Wagtail's own pages.
         admin = [

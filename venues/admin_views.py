@@ -98,14 +98,18 @@ class ScopedInspectView(InspectView):
 
     def selfcheck_context(self, venue):
         """Risk, the self-check schedule, recent self-checks and hazards not yet closed."""
-        user = self.request.user
+        user, today = self.request.user, timezone.localdate()
+        open_hazards = None
+        if user.has_perm("venues.view_hazard"):
+            open_hazards = list(venue.hazards.exclude(status=HazardStatus.CLOSED).order_by("deadline", "pk"))
+            for hazard in open_hazards:
+                hazard.overdue = hazard.is_overdue(today)  # the model's rule, not the template's
         return {
-            "selfcheck_state": schedule.state(venue, remind_days=SafetyRules.current().remind_days_before),
+            "selfcheck_state": schedule.state(venue, today, SafetyRules.current().remind_days_before),
             "recent_selfchecks": (venue.selfchecks.select_related("submitted_by", "assisted_by")[:5]
                                   if user.has_perm("venues.view_selfcheck") else None),
-            "open_hazards": (venue.hazards.exclude(status=HazardStatus.CLOSED).order_by("deadline", "pk")
-                             if user.has_perm("venues.view_hazard") else None),
-            "today": timezone.localdate(),
+            "open_hazards": open_hazards,
+            "today": today,
             "may_assist": selfchecks.may_assist(user, venue),
         }
 

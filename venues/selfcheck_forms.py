@@ -3,15 +3,45 @@
 (是/否/不涉及 where allowed), a note and, for a major item, an interim measure when it is not
 in order, and a photo taken with the phone's camera. Whether the required photos are there is
 checked by venues.workflows.selfchecks.problems on submitting (photos are stored as they
-arrive, so they are never lost to another field's error)."""
+arrive, so they are never lost to another field's error).
+
+``decorate(form)`` ties every input to its error message for both sides' templates."""
 
 from dataclasses import dataclass
 
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from wagtail.images import get_image_model
 
 from .models import Answer, Severity
 from .workflows.selfchecks import NEEDS_INTERIM, NEEDS_NOTE
+
+
+def decorate(form, bootstrap=True):
+    """Every input tied to its error (the templates give the message the id
+    ``<auto_id>-error``), so a screen reader reads them with the field, and marked invalid;
+    with ``bootstrap``, Bootstrap's classes for the owner's pages. Radio buttons are
+    described by their fieldset (in the templates)."""
+    for name, form_field in form.fields.items():
+        widget = form_field.widget
+        if bootstrap:
+            checkable = isinstance(widget, forms.RadioSelect | forms.CheckboxInput)
+            widget.attrs["class"] = "form-check-input" if checkable else "form-control"
+        if form.is_bound and form[name].errors:
+            widget.attrs["aria-invalid"] = "true"
+            if not isinstance(widget, forms.RadioSelect):
+                widget.attrs["aria-describedby"] = f"{form[name].auto_id}-error"
+    return form
+
+
+def same_name(typed, on_record):
+    """Whether a name typed to confirm is the name on record (spaces and case aside)."""
+    def plain(name):
+        return "".join((name or "").split()).casefold()
+
+    return plain(typed) == plain(on_record)
 
 
 class CameraInput(forms.ClearableFileInput):
@@ -31,10 +61,19 @@ class Row:
     interim: forms.BoundField | None
     photo: forms.BoundField
     photos: list  # EvidencePhoto already stored for the item
+    picture: object = None  # the item's guidance picture (a Wagtail image), if any
 
     @property
     def code(self):
         return self.item["code"]
+
+    @property
+    def failed_shown(self):
+        """Whether the questions for an item not in order are shown whatever answer is
+        chosen in the browser: it was answered "not in order", or one of them has an error.
+        Otherwise the stylesheet shows them once "not in order" is ticked."""
+        errors = [*self.note.errors, *(self.interim.errors if self.interim else []), *self.photo.errors]
+        return self.answer.value() == Answer.NO or bool(errors)
 
     @property
     def errors(self):
@@ -109,16 +148,22 @@ class GroupForm(forms.Form):
                 if self.files and self.files.get(f"{item['code']}-photo")}
 
     def rows(self):
+        """The items as the templates show them, with their guidance pictures (one query)."""
+        wanted = [item["picture"] for item in self.items if item.get("picture")]
+        pictures = get_image_model().objects.in_bulk(wanted) if wanted else {}
         return [
             Row(item=item, answer=self[f"{item['code']}-answer"], note=self[f"{item['code']}-note"],
                 interim=self[f"{item['code']}-interim"] if f"{item['code']}-interim" in self.fields else None,
-                photo=self[f"{item['code']}-photo"], photos=self.stored_photos.get(item["code"], []))
+                photo=self[f"{item['code']}-photo"], photos=self.stored_photos.get(item["code"], []),
+                picture=pictures.get(item.get("picture")))
             for item in self.items
         ]
 
 
 class ConfirmForm(forms.Form):
-    """The owner's confirmation of an assisted self-check, typed on the staff member's screen."""
+    """The owner's confirmation of an assisted self-check, typed on the staff member's screen.
+    A name other than the operator's on record is not refused (a family member may confirm),
+    but asked about once: the box ``someone_else`` is then offered and needed."""
 
     confirmed_by_name = forms.CharField(
         label=_("Owner's name"), max_length=50,
@@ -128,6 +173,33 @@ class ConfirmForm(forms.Form):
         label=_("I, the owner, have read the answers above and confirm they are true."),
         error_messages={"required": _("The owner needs to tick this box to confirm.")},
     )
+    someone_else = forms.BooleanField(
+        label=_("Submit anyway: someone other than the operator on record confirms (for example a "
+                "family member)."),
+        required=False,
+    )
+
+    def __init__(self, *args, operator_name="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.operator_name = (operator_name or "").strip()
+        if self.operator_name:
+            field = self.fields["confirmed_by_name"]
+            on_record = _("The operator on record: %(name)s.") % {"name": self.operator_name}
+            field.help_text = format_html("{} {}", field.help_text, on_record)  # the name escaped
+
+    @property
+    def name_differs(self):
+        """Whether the name typed is not the operator's on record (once the form is bound)."""
+        typed = (self.data.get("confirmed_by_name") or "").strip() if self.is_bound else ""
+        return bool(self.operator_name and typed and not same_name(typed, self.operator_name))
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.name_differs and not cleaned.get("someone_else"):
+            self.add_error("someone_else", _(
+                "The name typed is not the name of the operator on record, %(name)s. Check it with the "
+                "owner; if someone else confirms, tick this box.") % {"name": self.operator_name})
+        return cleaned
 
 
 class SubmitForm(forms.Form):

@@ -1,7 +1,8 @@
 """The back office's side of self-checks (自查) and hazards: the lists within the person's
 scope, a self-check with its answers and photos (accepted or returned here), a hazard with
 its photos before and after side by side (re-checked here: closed 销号, or open again), and
-the assisted self-check a grid worker fills in with an owner who has no phone.
+the assisted self-check a grid worker fills in with an owner who has no phone (and an
+unfinished one discarded, when a colleague left it in the way).
 
 Every lookup goes through venues.access (an id outside someone's scope answers 404) and every
 change through venues.workflows.selfchecks and venues.workflows.hazards."""
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from home.pagination import paginate
 
+from . import schedule
 from .access import areas_for, scope_roots, venues_for
 from .models import (
     Answer,
@@ -35,7 +37,7 @@ from .models import (
     SelfCheckStatus,
     Severity,
 )
-from .selfcheck_forms import ConfirmForm, GroupForm
+from .selfcheck_forms import ConfirmForm, GroupForm, decorate, same_name
 from .workflows import hazards, selfchecks
 from .workflows.registration import InvalidTransition, ReasonRequired
 
@@ -149,6 +151,7 @@ def _answered_groups(check, answers):
 def _selfcheck_page(request, check, return_form=None):
     answers = {answer.code: answer for answer in check.answers.prefetch_related("photos")}
     may_review = selfchecks.may_review(request.user, check)
+    operator = check.venue.operator_name
     return render(request, "venues/admin/selfcheck_detail.html", {
         "check": check, "venue": check.venue, "venue_url": _venue_url(check.venue),
         "village": _with_villages([check])[0].village,
@@ -157,6 +160,10 @@ def _selfcheck_page(request, check, return_form=None):
         "may_review": may_review,
         "return_form": (return_form or ReturnForm()) if may_review else None,
         "may_continue": _assisting(request.user, check),
+        "may_discard": selfchecks.may_discard(request.user, check),
+        # Said, not refused: a family member may confirm for the operator.
+        "operator_differs": (operator if check.confirmed_by_name and operator
+                             and not same_name(check.confirmed_by_name, operator) else ""),
     })
 
 
@@ -207,12 +214,15 @@ HAZARD_SHOWN = [
 
 def _village_counts(user, found, today):
     """[(area, counts)] for each village in the person's scope (for someone working in grids
-    only, each of their grids): open, overdue, major and not closed, awaiting re-check. One
-    query per length of area path (villages are all at one depth, so one query)."""
+    only, each of their grids): hazards open, overdue, major and not closed, awaiting
+    re-check, and venues whose self-check is overdue. Two queries per length of area path
+    (villages are all at one depth, so two queries)."""
     rows = list(areas_for(user).filter(level=AreaLevel.VILLAGE).order_by("path"))
     if not rows:
         rows = sorted(scope_roots(user), key=lambda area: area.path)
-    totals = {}
+    empty = {"open": 0, "overdue": 0, "major": 0, "rectified": 0, "selfcheck_overdue": 0}
+    totals = {area.path: dict(empty) for area in rows}
+    late_venues = venues_for(user).filter(schedule.overdue_q(today)).order_by()
     for length in {len(area.path) for area in rows}:
         grouped = (
             found.order_by().values(prefix=Substr("venue__area__path", 1, length))
@@ -224,9 +234,10 @@ def _village_counts(user, found, today):
             )
         )
         for row in grouped:
-            totals[row.pop("prefix")] = row
-    empty = {"open": 0, "overdue": 0, "major": 0, "rectified": 0}
-    return [(area, totals.get(area.path, empty)) for area in rows]
+            totals.get(row.pop("prefix"), {}).update(row)
+        for row in late_venues.values(prefix=Substr("area__path", 1, length)).annotate(late=Count("pk")):
+            totals.get(row["prefix"], {})["selfcheck_overdue"] = row["late"]
+    return [(area, totals[area.path]) for area in rows]
 
 
 def hazard_index(request):
@@ -259,6 +270,7 @@ def hazard_index(request):
     page = paginate(request, found, PER_PAGE)
     return render(request, "venues/admin/hazard_index.html", {
         "page": page, "rows": _with_villages(page), "counts": counts, "status": status,
+        "venue_list": reverse("venues_venue_modeladmin_index"),
         "overdue": overdue, "major": major, "source": source, "village": village,
         "statuses": HAZARD_SHOWN, "sources": HazardSource.choices, "areas": _area_choices(request.user),
     })
@@ -294,13 +306,17 @@ def _hazard(request, hazard_id):
 
 def _hazard_page(request, hazard, form=None):
     photos = list(hazard.photos.all())
+    # Photos of a fix that was rejected stay as evidence, apart from those of the fix reported now.
+    current = set(hazards.after_photos_since_rejection(hazard).values_list("pk", flat=True))
+    after = [photo for photo in photos if photo.stage == EvidenceStage.AFTER]
     may_verify = hazards.may_verify(request.user, hazard)
     return render(request, "venues/admin/hazard_detail.html", {
         "hazard": hazard, "venue": hazard.venue, "venue_url": _venue_url(hazard.venue),
         "village": _with_villages([hazard])[0].village,
         "overdue": hazard.is_overdue(),
         "before": [photo for photo in photos if photo.stage == EvidenceStage.BEFORE],
-        "after": [photo for photo in photos if photo.stage == EvidenceStage.AFTER],
+        "after": [photo for photo in after if photo.pk in current],
+        "rejected_after": [photo for photo in after if photo.pk not in current],
         "events": hazard.events.select_related("actor"),
         "may_see_selfcheck": hazard.selfcheck_id and request.user.has_perm("venues.view_selfcheck"),
         "form": (form or VerifyForm()) if may_verify else None,
@@ -346,12 +362,22 @@ def hazard_verify(request, hazard_id):
 
 @require_POST
 def selfcheck_assist(request, venue_id):
-    """Start (or go on with) a self-check filled in with an owner who has no phone."""
+    """Start (or go on with) a self-check filled in with an owner who has no phone. When a
+    colleague's unfinished one is in the way, reviewers are offered to discard it."""
     venue = get_object_or_404(venues_for(request.user), pk=venue_id)
-    check = selfchecks.start(venue, request.user, assisted=True)  # PermissionDenied when one may not
+    if not selfchecks.may_assist(request.user, venue):
+        raise PermissionDenied
+    try:
+        check = selfchecks.start(venue, request.user, assisted=True)
+    except PermissionDenied:
+        check = selfchecks.draft_of(venue)  # refused because a colleague is filling it in
+        if check is None:
+            raise
     if not selfchecks.may_continue(request.user, check):
         messages.error(request, _("%(name)s is already filling in this venue's self-check with the owner.")
-                       % {"name": check.assisted_by.get_full_name()})
+                       % {"name": check.assisted_by.get_full_name() if check.assisted_by else ""})
+        if selfchecks.may_discard(request.user, check):
+            return redirect("venues_selfcheck_discard", check_id=check.pk)
         return redirect("venues_venue_modeladmin_inspect", instance_pk=venue.pk)
     number = min(check.step + 1, len(check.groups()))
     return redirect("venues_selfcheck_fill", check_id=check.pk, group_number=max(number, 1))
@@ -379,13 +405,41 @@ def _submitted(request, check_id):
     return redirect("venues_selfcheck_detail", check_id=check_id)
 
 
-def _stored(check):
-    """({code: answer}, {code: [photos]}) of a draft, in two queries."""
-    answers = {answer.code: answer for answer in check.answers.all()}
-    photos = {}
-    for photo in EvidencePhoto.objects.filter(answer__selfcheck=check).select_related("answer"):
-        photos.setdefault(photo.answer.code, []).append(photo)
-    return answers, photos
+# What the workflow raises when the draft changed under the form: submitted meanwhile (by the
+# owner on their phone), taken over, or discarded.
+REFUSED = (InvalidTransition, PermissionDenied, SelfCheck.DoesNotExist)
+
+
+def _refused(request, check):
+    """Where a change the workflow refused leads, with a message instead of an error page."""
+    now = SelfCheck.objects.filter(pk=check.pk).first()
+    if now is None:
+        messages.error(request, _("This unfinished self-check was discarded; nothing was saved."))
+        return redirect("venues_venue_modeladmin_inspect", instance_pk=check.venue_id)
+    if now.status != S.DRAFT:
+        return _submitted(request, check.pk)
+    messages.error(request, _("You can no longer fill in this self-check; nothing was saved."))
+    return redirect("venues_selfcheck_detail", check_id=check.pk)
+
+
+def _store_fill(request, check, form, group_number):
+    """Store what a POST of a group carries, valid or not, the photos chosen and the photos
+    ticked for removal; whether the group is complete (and nothing was removed)."""
+    valid = form.is_valid()
+    selfchecks.save_answers(check, request.user, form.answers(), step=group_number if valid else None)
+    for code, upload in form.uploads().items():
+        if f"{code}-photo" in form.errors:
+            continue  # not a file at all; the form says why
+        try:
+            selfchecks.add_photo(check, code, upload, request.user)
+        except ValidationError as error:
+            form.add_error(f"{code}-photo", error.messages)
+            valid = False
+    removed = [pk for pk in request.POST.getlist("remove_photo") if pk.isdigit()]
+    for photo in EvidencePhoto.objects.filter(answer__selfcheck=check, pk__in=removed).select_related(
+            "answer__selfcheck__venue"):
+        selfchecks.remove_photo(photo, request.user)
+    return valid and not removed
 
 
 def selfcheck_fill(request, check_id, group_number):
@@ -398,34 +452,24 @@ def selfcheck_fill(request, check_id, group_number):
     if not 1 <= group_number <= len(groups):
         raise Http404
     name, items = groups[group_number - 1]
-    answers, photos = _stored(check)
+    answers, photos = selfchecks.stored(check)
     if request.method != "POST":
         form = GroupForm(items, answers, photos)
     else:
         form = GroupForm(items, answers, photos, data=request.POST, files=request.FILES)
-        valid = form.is_valid()
-        selfchecks.save_answers(check, request.user, form.answers(), step=group_number if valid else None)
-        for code, upload in form.uploads().items():
-            if f"{code}-photo" in form.errors:
-                continue  # not a file at all; the form says why
-            try:
-                selfchecks.add_photo(check, code, upload, request.user)
-            except ValidationError as error:
-                form.add_error(f"{code}-photo", error.messages)
-                valid = False
-        removed = [pk for pk in request.POST.getlist("remove_photo") if pk.isdigit()]
-        for photo in EvidencePhoto.objects.filter(answer__selfcheck=check, pk__in=removed).select_related(
-                "answer__selfcheck__venue"):
-            selfchecks.remove_photo(photo, request.user)
+        try:
+            complete = _store_fill(request, check, form, group_number)
+        except REFUSED:
+            return _refused(request, check)
         if request.POST.get("go") == "back":
             return redirect("venues_selfcheck_fill", check_id=check.pk, group_number=max(group_number - 1, 1))
-        if valid and not removed:
+        if complete:
             if group_number < len(groups):
                 return redirect("venues_selfcheck_fill", check_id=check.pk, group_number=group_number + 1)
             return redirect("venues_selfcheck_confirm", check_id=check.pk)
-        form.stored_photos = _stored(check)[1]
+        form.stored_photos = selfchecks.stored(check)[1]
     return render(request, "venues/admin/selfcheck_fill.html", {
-        "check": check, "venue": check.venue, "form": form, "group_name": name,
+        "check": check, "venue": check.venue, "form": decorate(form, bootstrap=False), "group_name": name,
         "group_number": group_number, "group_count": len(groups),
         "groups": [(number, group) for number, (group, _items) in enumerate(groups, start=1)],
     })
@@ -433,20 +477,25 @@ def selfcheck_fill(request, check_id, group_number):
 
 def selfcheck_confirm(request, check_id):
     """All answers for the owner to read on the staff member's screen; the owner types their
-    name and ticks, and the self-check is submitted (failed items become hazards)."""
+    name and ticks, and the self-check is submitted (failed items become hazards). A name
+    other than the operator's on record is asked about once, not refused."""
     check = _draft(request, check_id)
     if check is None:
         return _submitted(request, check_id)
     answers = {answer.code: answer for answer in check.answers.prefetch_related("photos")}
     problems = selfchecks.problems(check, answers, {code: len(a.photos.all()) for code, a in answers.items()})
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(request.POST or None, operator_name=check.venue.operator_name)
     if request.method == "POST" and not problems and form.is_valid():
         try:
             name = form.cleaned_data["confirmed_by_name"]
             done = selfchecks.submit(check, request.user, confirmed_by_name=name)
         except ValidationError as error:
             form.add_error(None, error)
+        except REFUSED:
+            return _refused(request, check)
         else:
+            if done.submitted_by_id != request.user.pk:
+                return _submitted(request, check.pk)  # by the owner on their phone, meanwhile
             found = done.hazards.count()
             messages.success(request, ngettext(
                 "The self-check is submitted; %(count)s hazard was recorded.",
@@ -458,4 +507,27 @@ def selfcheck_confirm(request, check_id):
     return render(request, "venues/admin/selfcheck_confirm.html", {
         "check": check, "venue": check.venue, "groups": groups, "to_fix": to_fix,
         "form": None if problems else form,
+    })
+
+
+def selfcheck_discard(request, check_id):
+    """Discard an unfinished self-check: asked first (GET), done by the POST. For the one
+    assisting, and for reviewers when a colleague's unfinished one is in the way."""
+    check = _selfcheck(request, check_id)
+    if check.status != S.DRAFT:
+        return _submitted(request, check_id)
+    if not selfchecks.may_discard(request.user, check):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            selfchecks.discard(check, request.user)
+        except REFUSED:
+            return _refused(request, check)
+        messages.success(request, _("The unfinished self-check of %(venue)s was discarded.")
+                         % {"venue": check.venue.name})
+        return redirect("venues_venue_modeladmin_inspect", instance_pk=check.venue_id)
+    return render(request, "venues/admin/selfcheck_discard.html", {
+        "check": check, "venue": check.venue, "venue_url": _venue_url(check.venue),
+        "answered": check.answers.count(),
+        "photos": EvidencePhoto.objects.filter(answer__selfcheck=check).count(),
     })

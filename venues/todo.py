@@ -1,7 +1,8 @@
 """The staff to-do list: what waits for this person, within their scope. Computed from the
-records themselves, so it is never out of date: registrations and correction requests to
-answer, self-checks to review, fixes to re-check, overdue hazards, and for the town
-emergency office the major hazards not yet closed."""
+records themselves, so it is never out of date. What is escalated comes first: overdue
+hazards, for the town emergency office the major hazards not yet closed, and venues whose
+self-check is overdue; then registrations and correction requests to answer, self-checks to
+review and fixes to re-check."""
 
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.ui.components import Component
 
+from . import schedule
 from .access import corrections_for, venues_for
 from .models import CorrectionStatus, Hazard, HazardStatus, SelfCheck, SelfCheckStatus, Severity, VenueStatus
 
@@ -24,21 +26,29 @@ class Item:
 
 
 def todo_items(user):
-    items = []
+    """What waits for ``user``, escalations first, in a constant number of queries."""
+    escalated, waiting = _selfcheck_items(user)
+    if not (user.has_perm("venues.view_venue") or user.has_perm("venues.review_venue")):
+        return escalated + waiting
+    # One query for every count over venues.
+    counts = venues_for(user).aggregate(
+        new=Count("pk", filter=Q(status=VenueStatus.SUBMITTED)),
+        again=Count("pk", filter=Q(status=VenueStatus.RESUBMITTED)),
+        selfcheck_overdue=Count("pk", filter=schedule.overdue_q(timezone.localdate())),
+    )
+    venues = reverse("venues_venue_modeladmin_index")
+    escalated.append(Item(_("Venues whose self-check is overdue"), counts["selfcheck_overdue"],
+                          f"{venues}?selfcheck=overdue"))
     if user.has_perm("venues.review_venue"):
-        counts = venues_for(user).aggregate(
-            new=Count("pk", filter=Q(status=VenueStatus.SUBMITTED)),
-            again=Count("pk", filter=Q(status=VenueStatus.RESUBMITTED)),
-        )
-        venues = reverse("venues_venue_modeladmin_index")
-        items += [
+        waiting = [
             Item(_("New registrations to review"), counts["new"], f"{venues}?status=submitted"),
             Item(_("Resubmitted registrations to review"), counts["again"], f"{venues}?status=resubmitted"),
             Item(_("Owners' requests to correct their data"),
                  corrections_for(user).filter(status=CorrectionStatus.OPEN).count(),
                  reverse("venues_correction_index")),
+            *waiting,
         ]
-    return items + _selfcheck_items(user)
+    return escalated + waiting
 
 
 def is_town_office(user):
@@ -48,15 +58,16 @@ def is_town_office(user):
 
 
 def _selfcheck_items(user):
-    """Self-checks to review, fixes to re-check, overdue hazards and, for the town office, the
-    open major hazards: one query for the self-checks and one for all the hazard counts."""
-    items, in_scope = [], venues_for(user)
+    """(escalated, waiting): overdue hazards and, for the town office, the open major hazards;
+    self-checks to review and fixes to re-check. One query for the self-checks and one for
+    all the hazard counts."""
+    escalated, items, in_scope = [], [], venues_for(user)
     if user.has_perm("venues.review_selfcheck"):
         waiting = SelfCheck.objects.filter(venue__in=in_scope, status=SelfCheckStatus.SUBMITTED)
         items.append(Item(_("Self-checks awaiting review"), waiting.count(),
                           reverse("venues_selfcheck_index") + "?status=submitted"))
     if not user.has_perm("venues.view_hazard"):
-        return items
+        return escalated, items
     counts = Hazard.objects.filter(venue__in=in_scope).aggregate(
         rectified=Count("pk", filter=Q(status=HazardStatus.RECTIFIED)),
         overdue=Count("pk", filter=Hazard.overdue_q(timezone.localdate())),
@@ -66,11 +77,11 @@ def _selfcheck_items(user):
     if user.has_perm("venues.verify_hazard"):
         items.append(Item(_("Fixes awaiting your re-check"), counts["rectified"],
                           f"{hazards}?status=rectified"))
-    items.append(Item(_("Overdue hazards"), counts["overdue"], f"{hazards}?overdue=yes"))
+    escalated.append(Item(_("Overdue hazards"), counts["overdue"], f"{hazards}?overdue=yes"))
     if is_town_office(user):
-        items.append(Item(_("Major hazards not yet closed in the town"), counts["major"],
-                          f"{hazards}?major=yes"))
-    return items
+        escalated.append(Item(_("Major hazards not yet closed in the town"), counts["major"],
+                              f"{hazards}?major=yes"))
+    return escalated, items
 
 
 class TodoPanel(Component):

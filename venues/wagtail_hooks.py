@@ -212,6 +212,8 @@ def register_selfcheck_urls():
              name="venues_selfcheck_fill"),
         path("venues/selfchecks/<int:check_id>/confirm/", views.selfcheck_confirm,
              name="venues_selfcheck_confirm"),
+        path("venues/selfchecks/<int:check_id>/discard/", views.selfcheck_discard,
+             name="venues_selfcheck_discard"),
         path("venues/venue/<int:venue_id>/assisted-selfcheck/", views.selfcheck_assist,
              name="venues_selfcheck_assist"),
         path("venues/hazards/", views.hazard_index, name="venues_hazard_index"),

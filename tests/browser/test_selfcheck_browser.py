@@ -73,11 +73,21 @@ def test_a_whole_self_check_on_a_phone(phone, live_server, world):
     expect(phone.locator("#sc-progress-label")).to_be_visible()
     assert phone.locator("progress.sc-progress").get_attribute("value") == "1"
     check(phone, live_server)
-    answer_all_in_order(phone)
     note = phone.locator(f"#id_{FIRE}-note")
-    expect(note).to_be_hidden()  # asked only for an item not in order
+    expect(note).to_be_hidden()  # asked only for an item not in order: not while unanswered
+    # Starting again is offered, small, and asks first; keeping the answers is the big button.
+    phone.get_by_role("link", name=_("Discard these answers and start again")).click()
+    expect(phone.get_by_role("button", name=_("Delete the answers and start again"))).to_be_visible()
+    check(phone, live_server)
+    phone.get_by_role("link", name=_("Keep my answers and continue")).click()
+    expect(phone.locator("progress.sc-progress")).to_have_attribute("value", "1")
+    answer_all_in_order(phone)
+    expect(note).to_be_hidden()
     phone.locator(f"#id_{FIRE}-answer_1").check()
     expect(note).to_be_visible()
+    phone.locator(f"#id_{FIRE}-answer_0").check()
+    expect(note).to_be_hidden()
+    phone.locator(f"#id_{FIRE}-answer_1").check()
     phone.locator(f"#id_{FIRE}-photo").set_input_files(jpeg_file())
     phone.get_by_role("button", name=_("Save and next")).click()
     expect(phone.locator(f"#id_{FIRE}-note-error")).to_be_visible()

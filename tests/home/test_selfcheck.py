@@ -8,6 +8,7 @@ card show what is due, open and overdue."""
 import datetime
 import re
 
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -283,6 +284,70 @@ def test_a_photo_is_removed_and_the_answers_sent_with_it_are_kept(owner_client, 
     assert EvidencePhoto.objects.filter(pk=photo.pk).exists()
 
 
+def sc_item(html, code):
+    """The opening tag of an item's block on a group page."""
+    return re.search(rf'<div class="[^"]*" id="item-{code}">', html).group(0)
+
+
+def test_the_questions_for_a_failure_are_shown_only_when_needed(owner_client, venue):
+    start(owner_client, venue)
+    check = SelfCheck.objects.get()
+    # Unanswered: left to the stylesheet, which shows them once "not in order" is ticked.
+    html = html_of(owner_client.get(group_url(check, 1)))
+    assert "sc-item-failed" not in html
+    css = (settings.BASE_DIR / "static/css/site.css").read_text()
+    hidden = (r'\.sc-item:not\(\.sc-item-failed\):not\(:has\(\.sc-answer input\[value="no"\]:checked\)\) '
+              r'\.sc-failed \{ display: none; \}')
+    assert re.search(r'@supports selector\(:has\(\*\)\) \{\s*' + hidden, css)
+    # Refused for a missing note, or answered "not in order": always shown.
+    data = answers(check, 1, {FIRE: ""})
+    html = html_of(owner_client.post(group_url(check, 1), data))
+    assert "sc-item-failed" in sc_item(html, FIRE)
+    assert "sc-item-failed" not in sc_item(html, "extinguisher_condition")
+    owner_client.post(group_url(check, 1), answers(check, 1, {FIRE: "过期"}, action="later"))
+    assert "sc-item-failed" in sc_item(html_of(owner_client.get(group_url(check, 1))), FIRE)
+
+
+def test_the_owner_discards_a_draft_and_starts_again_after_being_asked(owner_client, venue):
+    start(owner_client, venue)
+    check = SelfCheck.objects.get()
+    owner_client.post(group_url(check, 1), answers(check, 1, {FIRE: "过期"}, photos={FIRE: photo_upload()},
+                                                   action="later"))
+    discard = f"{BASE}{check.pk}/discard/"
+    # Offered, small, on the group page and on the list of venues (and the owner's home).
+    for address in (group_url(check, 1), BASE, "/owner/"):
+        assert f'href="{discard}"' in html_of(owner_client.get(address)), address
+    # The link only asks; keeping the answers is the first button.
+    html = html_of(owner_client.get(discard))
+    main = html[html.index("<main"):]
+    assert main.index(f'href="{group_url(check, 2)}"') < main.index(_("Delete the answers and start again"))
+    assert SelfCheck.objects.filter(pk=check.pk).exists() and EvidencePhoto.objects.exists()
+    response = owner_client.post(discard)
+    fresh = SelfCheck.objects.get(venue=venue)
+    assert fresh.pk != check.pk and fresh.status == SelfCheckStatus.DRAFT and fresh.step == 0
+    assert response["Location"] == group_url(fresh, 1)
+    assert not SelfCheckAnswer.objects.exists() and not EvidencePhoto.objects.exists()
+    assert AuditEntry.objects.filter(action="selfcheck.discard").count() == 1
+    # A submitted self-check is not discarded: its page is shown instead.
+    fill_selfcheck(fresh, venue.owner)
+    selfchecks.submit(fresh, venue.owner)
+    response = owner_client.post(f"{BASE}{fresh.pk}/discard/")
+    assert response["Location"] == f"{BASE}{fresh.pk}/"
+    assert SelfCheck.objects.get(pk=fresh.pk).status == SelfCheckStatus.SUBMITTED
+
+
+def test_a_draft_discarded_by_staff_meanwhile_leads_back_to_the_list(owner_client, venue, tree):
+    from tests.factories import make_member
+    from venues.roles import VILLAGE_STAFF
+
+    start(owner_client, venue)
+    check = SelfCheck.objects.get()
+    selfchecks.discard(check, make_member(VILLAGE_STAFF, tree["qinggang"]))
+    response = owner_client.get(group_url(check, 1))
+    assert response.status_code == 404
+    assert _("Start a self-check") in html_of(owner_client.get(BASE))
+
+
 def test_previous_and_going_to_another_group_save_what_was_typed(owner_client, venue):
     start(owner_client, venue)
     check = SelfCheck.objects.get()
@@ -370,6 +435,36 @@ def test_reporting_a_fix_needs_a_note_and_a_photo_after(owner_client, hazard):
     assert 'name="action" value="rectify"' not in html and "已购新灭火器" in html
 
 
+def photo_label(html):
+    """The label of the hazard page's photo field."""
+    return re.search(r'<label class="form-label" for="id_photo">(.*?)</label>', html).group(1)
+
+
+def test_a_photo_after_is_marked_needed_until_one_is_taken_since_the_last_rejection(owner_client, hazard,
+                                                                                   owner, tree):
+    address = f"{BASE}hazard/{hazard.pk}/"
+    required, optional = pgettext("form field", "(required)"), pgettext("form field", "(optional)")
+    assert required in photo_label(html_of(owner_client.get(address)))
+    first = hazards.add_after_photo(hazard, photo_upload(), owner)
+    label = photo_label(html_of(owner_client.get(address)))
+    assert optional in label and _("Add another photo") in label
+    hazards.rectify(hazard, owner, "已更换")
+    reviewer = make_staff(tree["qinggang"], permissions=("access_admin", "view_venue", "verify_hazard"))
+    hazards.verify(hazard, reviewer, False, reason="照片看不清")
+    # Not fixed: the photo of that fix stays as evidence, apart and without a remove button, and a
+    # new photo is needed again.
+    html = html_of(owner_client.get(address))
+    assert required in photo_label(html)
+    rejected = html[html.index('id="rejected-title"'):html.index('id="rectify-title"')]
+    assert f"/owner/evidence/{first.pk}/" in rejected
+    assert f'name="remove" value="{first.pk}"' not in html
+    response = owner_client.post(address, {"remove": str(first.pk), "note": ""}, follow=True)
+    assert response.status_code == 200 and EvidencePhoto.objects.filter(pk=first.pk).exists()
+    second = hazards.add_after_photo(hazard, photo_upload(color="green"), owner)
+    html = html_of(owner_client.get(address))
+    assert optional in photo_label(html) and f'name="remove" value="{second.pk}"' in html
+
+
 def test_an_after_photo_is_removed_while_the_hazard_is_open(owner_client, hazard, owner):
     photo = hazards.add_after_photo(hazard, photo_upload(), owner)
     owner_client.post(f"{BASE}hazard/{hazard.pk}/", {"remove": str(photo.pk), "note": ""})
@@ -397,6 +492,7 @@ def owner_urls(check, hazard, venue):
         ("post", f"{BASE}{check.pk}/photo/{photo.pk}/remove/"), ("get", f"{BASE}hazard/{hazard.pk}/"),
         ("post", f"{BASE}hazard/{hazard.pk}/"), ("get", f"{BASE}venue/{venue.pk}/history/"),
         ("post", f"{BASE}start/{venue.pk}/"), ("get", f"/owner/evidence/{photo.pk}/"),
+        ("get", f"{BASE}{check.pk}/discard/"), ("post", f"{BASE}{check.pk}/discard/"),
     ]
 
 
@@ -426,7 +522,8 @@ def test_the_owner_reaches_every_page(client, world, venue, owner):
 
 
 def pages(check, hazard, venue):
-    return [BASE, group_url(check, 1), f"{BASE}hazard/{hazard.pk}/", f"{BASE}venue/{venue.pk}/history/"]
+    return [BASE, group_url(check, 1), f"{BASE}hazard/{hazard.pk}/", f"{BASE}venue/{venue.pk}/history/",
+            f"{BASE}{check.pk}/discard/"]
 
 
 @pytest.mark.parametrize("who", ["staff", "editor", "superuser"])

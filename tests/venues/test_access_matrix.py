@@ -183,6 +183,9 @@ EXPECTED = {
     **dict.fromkeys(["venues_selfcheck_fill", "venues_selfcheck_confirm"], ("get", {
         **everyone(FORBIDDEN), "anonymous": LOGIN, "mg_staff": NOT_FOUND, "lead_catering": NOT_FOUND,
         "qg_grid": OK})),
+    # Discarding an unfinished self-check (here the grid worker's assisted one): asked first
+    # (GET); the one assisting and reviewers in scope may; leaders only read.
+    "venues_selfcheck_discard": ("get", {**review_action(), "editor": FORBIDDEN, "qg_grid": OK}),
 }
 
 
@@ -264,6 +267,7 @@ def url_for(name, venue, area, colleague=None, empty_grid=None, photo=None, batc
         "venues_selfcheck_review": {"check_id": check.pk if check else 0},
         "venues_selfcheck_fill": {"check_id": draft.pk if draft else 0, "group_number": 1},
         "venues_selfcheck_confirm": {"check_id": draft.pk if draft else 0},
+        "venues_selfcheck_discard": {"check_id": draft.pk if draft else 0},
         "venues_selfcheck_assist": {"venue_id": venue.pk},
         "venues_hazard_detail": {"hazard_id": hazard.pk if hazard else 0},
         "venues_hazard_verify": {"hazard_id": hazard.pk if hazard else 0},
@@ -320,7 +324,8 @@ def test_access_matrix(client, tree, people, name, role):
                                    description="灭火器过期", deadline=timezone.localdate(),
                                    status=HazardStatus.RECTIFIED, rectification_note="已更换")
     draft = (selfchecks.start(venue, people["qg_grid"], assisted=True)
-             if name in ("venues_selfcheck_fill", "venues_selfcheck_confirm") else None)
+             if name in ("venues_selfcheck_fill", "venues_selfcheck_confirm", "venues_selfcheck_discard")
+             else None)
     url = url_for(name, venue, tree["qinggang"], colleague=people["qg_grid"], empty_grid=empty_grid,
                   photo=photo, batch=batch, message=message,
                   entry=AuditEntry.objects.create(action="test", object_type="venue", object_id="1"),

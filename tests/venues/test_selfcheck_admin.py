@@ -10,6 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 import pytest
 
@@ -271,12 +274,21 @@ def test_hazard_list_filters(client, tree, world, hazard_world):
 
 
 def test_counts_per_village_link_to_the_filtered_list(client, tree, world, hazard_world):
+    # A venue of 木根村 whose self-check is overdue.
+    late = a_venue(tree["mugen-2"], "木根逾期自查店")
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    type(late).objects.filter(pk=late.pk).update(selfcheck_due_on=yesterday)
     client.force_login(make_member(TOWN_OFFICE, tree["town"]))
     response = client.get(HAZARDS)
     counts = {area.name: count for area, count in response.context["counts"]}
-    assert counts["青杠村"] == {"open": 2, "overdue": 1, "major": 1, "rectified": 1}
-    assert counts["木根村"] == {"open": 1, "overdue": 0, "major": 0, "rectified": 0}
+    assert counts["青杠村"] == {"open": 2, "overdue": 1, "major": 1, "rectified": 1, "selfcheck_overdue": 0}
+    assert counts["木根村"] == {"open": 1, "overdue": 0, "major": 0, "rectified": 0, "selfcheck_overdue": 1}
     html = response.content.decode()
+    # The venues with an overdue self-check: a link to the venue list filtered so.
+    venues = f"/admin/venues/venue/?area={tree['mugen'].pk}&amp;selfcheck=overdue"
+    assert f'href="{venues}"><strong>1</strong></a>' in html
+    listed = client.get(venues.replace("&amp;", "&")).context["view"].queryset
+    assert [venue.name for venue in listed] == ["木根逾期自查店"]
     qg = tree["qinggang"].pk
     for query, expected in [(f"village={qg}&amp;overdue=yes", [hazard_world["overdue"].pk]),
                             (f"village={qg}&amp;status=rectified", [hazard_world["fixed"].pk]),
@@ -308,6 +320,20 @@ def test_before_and_after_photos_side_by_side(client, tree, hazard_world):
     assert "已更换新的灭火器" in html  # the owner's note of what was done
     for photo in (before, after):
         assert client.get(reverse("owner:evidence_photo", args=[photo.pk])).status_code == 200
+
+
+def test_photos_of_a_rejected_fix_are_shown_apart_from_the_new_ones(client, tree, hazard_world):
+    fixed = hazard_world["fixed"]
+    staff = make_member(VILLAGE_STAFF, tree["qinggang"])
+    hazards.verify(fixed, staff, False, reason="仍未更换")
+    rejected = EvidencePhoto.objects.get(hazard=fixed, stage=EvidenceStage.AFTER)
+    rectified(Hazard.objects.get(pk=fixed.pk))
+    new = EvidencePhoto.objects.filter(hazard=fixed, stage=EvidenceStage.AFTER).exclude(pk=rejected.pk).get()
+    client.force_login(staff)
+    html = html_of(client.get(f"{HAZARDS}{fixed.pk}/"))
+    apart = html.index(escape(pgettext("hazard photos", "After a fix that was not accepted")))
+    assert html.index(reverse("owner:evidence_photo", args=[new.pk])) < apart
+    assert html.index(reverse("owner:evidence_photo", args=[rejected.pk])) > apart
 
 
 def test_accepting_a_fix_closes_the_hazard(client, tree, hazard_world):
@@ -402,7 +428,7 @@ def test_assisted_selfcheck_end_to_end(client, tree):
     response = client.post(f"{fill}{number}/", data)
     html = html_of(response)
     assert response.context["form"].errors[f"{MAJOR}-note"]
-    assert f'id="id_{MAJOR}-note_error"' in html and f'aria-describedby="id_{MAJOR}-note_error"' in html
+    assert f'id="id_{MAJOR}-note-error"' in html and f'aria-describedby="id_{MAJOR}-note-error"' in html
     assert "营业时间专人看守" in html
     stored = check.answers.get(code=MAJOR)
     assert (stored.answer, stored.interim_measure) == (Answer.NO, "营业时间专人看守")
@@ -416,13 +442,23 @@ def test_assisted_selfcheck_end_to_end(client, tree):
     confirm = f"{SELFCHECKS}{check.pk}/confirm/"
     assert response["Location"] == confirm
 
-    # The owner reads every answer, types their name and ticks.
+    # The owner reads every answer, types their name and ticks; the operator on record is shown
+    # beside the name.
     html = html_of(client.get(confirm))
     assert "出口门被锁住" in html and check.item(MAJOR)["question"] in html
+    assert escape(_("The operator on record: %(name)s.") % {"name": "张三"}) in html
     response = client.post(confirm, {"confirmed_by_name": "王大爷"})
     assert response.status_code == 200 and response.context["form"].errors["confirm"]
     assert SelfCheck.objects.get(pk=check.pk).status == SelfCheckStatus.DRAFT
-    response = client.post(confirm, {"confirmed_by_name": "王大爷", "confirm": "on"}, follow=True)
+    # A name other than the operator's on record is asked about once, not refused.
+    response = client.post(confirm, {"confirmed_by_name": "王大爷", "confirm": "on"})
+    assert response.status_code == 200 and response.context["form"].errors["someone_else"]
+    warning = _("The name typed is not the name of the operator on record, %(name)s. Check it with the "
+                "owner; if someone else confirms, tick this box.") % {"name": "张三"}
+    assert escape(warning) in html_of(response) and 'name="someone_else"' in html_of(response)
+    assert SelfCheck.objects.get(pk=check.pk).status == SelfCheckStatus.DRAFT
+    response = client.post(confirm, {"confirmed_by_name": "王大爷", "confirm": "on", "someone_else": "on"},
+                           follow=True)
     check.refresh_from_db()
     assert check.status == SelfCheckStatus.SUBMITTED
     assert (check.assisted_by, check.submitted_by, check.confirmed_by_name) == (worker, worker, "王大爷")
@@ -433,6 +469,7 @@ def test_assisted_selfcheck_end_to_end(client, tree):
     html = html_of(response)
     assert response.redirect_chain[-1][0] == f"{SELFCHECKS}{check.pk}/"
     assert "李网格" in html and "王大爷" in html
+    assert escape(_("Not the operator on record, who is %(name)s.") % {"name": "张三"}) in html
     # Sent again (a double tap): nothing changes, the record is shown.
     again = client.post(confirm, {"confirmed_by_name": "王大爷", "confirm": "on"}, follow=True)
     assert again.redirect_chain[-1][0] == f"{SELFCHECKS}{check.pk}/"
@@ -458,19 +495,119 @@ def test_confirm_page_lists_what_is_missing_with_links(client, tree):
 
 def test_only_the_one_assisting_goes_on_with_the_draft(client, tree):
     venue = a_venue(tree["qinggang-1"], "青杠理发店", owner=False)
-    worker = make_member(GRID_WORKER, tree["qinggang-1"])
+    worker = make_member(GRID_WORKER, tree["qinggang-1"], full_name="李网格")
     check = selfchecks.start(venue, worker, assisted=True)
-    colleague = make_member(VILLAGE_STAFF, tree["qinggang"])
+    colleague = make_member(GRID_WORKER, tree["qinggang-1"])
     client.force_login(colleague)
     assert refused(client.get(f"{SELFCHECKS}{check.pk}/fill/1/"))
+    # Told who is filling it in, back on the venue's page; a grid worker may not discard it.
     response = client.post(reverse("venues_selfcheck_assist", args=[venue.pk]), follow=True)
     assert response.redirect_chain[-1][0] == reverse("venues_venue_modeladmin_inspect", args=[venue.pk])
-    assert [str(m) for m in response.context["messages"]]
+    assert any("李网格" in str(m) for m in response.context["messages"])
+    assert f"{SELFCHECKS}{check.pk}/discard/" not in html_of(response)
+    assert refused(client.get(f"{SELFCHECKS}{check.pk}/discard/"))
     # Leaders read but do not fill in; the button is not offered to them.
     client.force_login(make_member(LEADER, tree["town"]))
     inspect = html_of(client.get(reverse("venues_venue_modeladmin_inspect", args=[venue.pk])))
     assert reverse("venues_selfcheck_assist", args=[venue.pk]) not in inspect
     assert refused(client.post(reverse("venues_selfcheck_assist", args=[venue.pk])))
+    assert SelfCheck.objects.get(venue=venue).assisted_by == worker
+
+
+def test_a_reviewer_discards_a_colleagues_unfinished_assisted_selfcheck(client, tree):
+    from venues.models import AuditEntry
+
+    venue = a_venue(tree["qinggang-1"], "青杠理发店", owner=False)
+    worker = make_member(GRID_WORKER, tree["qinggang-1"], full_name="李网格")
+    check = fill_selfcheck(selfchecks.start(venue, worker, assisted=True), worker, fail=[GENERAL])
+    reviewer = make_member(VILLAGE_STAFF, tree["qinggang"])
+    client.force_login(reviewer)
+    assist, discard = reverse("venues_selfcheck_assist", args=[venue.pk]), f"{SELFCHECKS}{check.pk}/discard/"
+    # Blocked by the colleague's draft: the reviewer is told by whom, and asked whether to discard it.
+    response = client.post(assist, follow=True)
+    assert response.redirect_chain[-1][0] == discard
+    html = html_of(response)
+    assert any("李网格" in str(m) for m in response.context["messages"])
+    assert "<form method=\"post\"" in html and "李网格" in html
+    assert SelfCheck.objects.filter(pk=check.pk).exists()  # the page only asks
+    # The self-check's own page offers it too.
+    assert f'href="{discard}"' in html_of(client.get(f"{SELFCHECKS}{check.pk}/"))
+    response = client.post(discard, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("venues_venue_modeladmin_inspect", args=[venue.pk])
+    assert not SelfCheck.objects.filter(pk=check.pk).exists()
+    assert not EvidencePhoto.objects.filter(venue=venue).exists()
+    assert AuditEntry.objects.filter(action="selfcheck.discard", actor=reviewer).count() == 1
+    # Now the reviewer starts the assisted self-check afresh.
+    response = client.post(assist)
+    fresh = SelfCheck.objects.get(venue=venue)
+    assert fresh.assisted_by == reviewer and response["Location"] == f"{SELFCHECKS}{fresh.pk}/fill/1/"
+    # Leaders only read: not offered, and refused.
+    client.force_login(make_member(LEADER, tree["town"]))
+    assert f"{SELFCHECKS}{fresh.pk}/discard/" not in html_of(client.get(f"{SELFCHECKS}{fresh.pk}/"))
+    assert refused(client.post(f"{SELFCHECKS}{fresh.pk}/discard/"))
+    assert SelfCheck.objects.filter(pk=fresh.pk).exists()
+
+
+@pytest.mark.parametrize("meanwhile", ["submitted", "discarded"])
+def test_a_draft_submitted_or_discarded_meanwhile_is_said_on_the_fill_page(client, tree, monkeypatch,
+                                                                           meanwhile):
+    from venues import selfcheck_views
+
+    venue = a_venue(tree["qinggang-1"], "青杠副食店")
+    worker = make_member(GRID_WORKER, tree["qinggang-1"])
+    check = selfchecks.start(venue, worker, assisted=True)
+    client.force_login(worker)
+    # The page reads the draft just before the owner submits it on their phone (or it is discarded).
+    stale = SelfCheck.objects.get(pk=check.pk)
+    monkeypatch.setattr(selfcheck_views, "_selfcheck", lambda request, check_id: stale)
+    if meanwhile == "submitted":
+        selfchecks.submit(fill_selfcheck(check, venue.owner), venue.owner)
+        expected = f"{SELFCHECKS}{check.pk}/"
+    else:
+        selfchecks.discard(check, worker)
+        expected = reverse("venues_venue_modeladmin_inspect", args=[venue.pk])
+    data = group_data(stale, 1, fail=[GENERAL], photo=photo_upload())
+    response = client.post(f"{SELFCHECKS}{check.pk}/fill/1/", data, follow=True)
+    assert response.redirect_chain[0] == (expected, 302)  # not an error page
+    assert [str(m) for m in response.context["messages"]]
+    assert not EvidencePhoto.objects.filter(answer__selfcheck_id=check.pk, uploaded_by=worker).exists()
+    if meanwhile == "submitted":
+        response = client.post(f"{SELFCHECKS}{check.pk}/confirm/",
+                               {"confirmed_by_name": "张三", "confirm": "on"}, follow=True)
+        assert response.redirect_chain[-1][0] == expected
+        said = [str(m) for m in response.context["messages"]]
+        assert said == [_("This self-check has already been submitted.")]
+
+
+def test_the_fill_page_shows_guidance_and_asks_about_a_failure_only_when_needed(client, tree):
+    from tests.factories import make_image
+
+    venue = a_venue(tree["qinggang-1"], "青杠理发店", owner=False)
+    worker = make_member(GRID_WORKER, tree["qinggang-1"])
+    check = selfchecks.start(venue, worker, assisted=True)
+    image = make_image("灭火器示意图")
+    check.items = [{**item, "picture": image.pk} if item["code"] == GENERAL else item for item in check.items]
+    check.save(update_fields=["items"])
+    client.force_login(worker)
+    fill = f"{SELFCHECKS}{check.pk}/fill/1/"
+
+    def item_html(html, code=GENERAL):
+        part = html[html.rindex("<fieldset", 0, html.index(f'id="item-{code}"')):]
+        return part[:part.index("</fieldset>")]
+
+    item = check.item(GENERAL)
+    html = item_html(html_of(client.get(fill)))
+    guidance = html[html.index("<details"):html.index("</details>")]
+    assert item["basis"] and escape(item["basis"]) in guidance
+    assert 'class="selfcheck-picture"' in guidance and escape(item["guidance"]).split("\n")[0] in guidance
+    # Unanswered: the questions for a failure are left to the stylesheet (shown once "no" is ticked).
+    assert "selfcheck-item-failed" not in html and 'class="selfcheck-failed"' in html
+    # Refused for a missing note: they stay shown, the errors tied to their inputs.
+    response = client.post(fill, group_data(check, 1, fail=[GENERAL], **{f"{GENERAL}-note": ""}))
+    html = item_html(html_of(response))
+    assert "selfcheck-item-failed" in html
+    assert re.search(rf'<textarea[^>]*aria-describedby="id_{GENERAL}-note-error"', html)
+    assert f'id="id_{GENERAL}-note-error"' in html
 
 
 def test_an_owners_own_draft_becomes_assisted_when_staff_go_on_with_it(client, tree):
@@ -533,6 +670,14 @@ def test_venue_inspect_shows_risk_schedule_selfchecks_and_open_hazards(client, t
     assert reverse("venues_selfcheck_assist", args=[venue.pk]) in html
     # Overdue is marked in words.
     two_days_ago = timezone.localdate() - datetime.timedelta(days=2)
+    type(venue).objects.filter(pk=venue.pk).update(selfcheck_due_on=two_days_ago)
+    html = html_of(client.get(reverse("venues_venue_modeladmin_inspect", args=[venue.pk])))
+    assert html.count('class="overdue-flag"') == 1
+    # A hazard past its deadline is marked too (the model's rule: open, at an approved venue).
+    Hazard.objects.filter(pk=hazard.pk).update(deadline=two_days_ago)
+    html = html_of(client.get(reverse("venues_venue_modeladmin_inspect", args=[venue.pk])))
+    assert html.count('class="overdue-flag"') == 2
+    rectified(hazard)  # reported fixed: no longer overdue
     type(venue).objects.filter(pk=venue.pk).update(selfcheck_due_on=two_days_ago)
     html = html_of(client.get(reverse("venues_venue_modeladmin_inspect", args=[venue.pk])))
     assert html.count('class="overdue-flag"') == 1

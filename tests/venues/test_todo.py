@@ -36,3 +36,41 @@ def test_grid_workers_have_no_review_to_do(client, tree):
     make_venue(tree["qinggang-1"], status=VenueStatus.SUBMITTED)
     client.force_login(member(GRID_WORKER, tree["qinggang-1"]))
     assert "待审核" not in client.get("/admin/").content.decode()
+
+
+def test_escalations_come_first_with_the_venues_whose_self_check_is_overdue(client, tree):
+    import datetime
+
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from tests.factories import UserFactory, approve
+    from venues.models import Venue
+    from venues.workflows import hazards
+
+    past = timezone.localdate() - datetime.timedelta(days=3)
+    late = approve(make_venue(tree["qinggang-1"], owner=UserFactory(), name="逾期店"))
+    hazards.record(late, late.owner, source="selfcheck", severity="general", description="灭火器过期",
+                   deadline=past)
+    Venue.objects.filter(pk=late.pk).update(selfcheck_due_on=past)
+    closed = make_venue(tree["qinggang-2"], status=VenueStatus.CLOSED, name="已关闭的店")
+    Venue.objects.filter(pk=closed.pk).update(selfcheck_due_on=past)  # closed: not asked any more
+    make_venue(tree["qinggang-2"], status=VenueStatus.SUBMITTED)
+    client.force_login(member(VILLAGE_STAFF, tree["qinggang"]))
+    html = client.get("/admin/").content.decode()
+    todo = html[html.index('id="todo-heading"'):]
+    overdue_hazards = (f'href="/admin/venues/hazards/?overdue=yes">{_("Overdue hazards")}'
+                       "</a>：<strong>1</strong>")
+    overdue_venues = (f'href="/admin/venues/venue/?selfcheck=overdue">'
+                      f'{_("Venues whose self-check is overdue")}</a>：<strong>1</strong>')
+    registrations = 'href="/admin/venues/venue/?status=submitted"'
+    assert todo.index(overdue_hazards) < todo.index(overdue_venues) < todo.index(registrations)
+    # The link lists that venue only.
+    listed = client.get("/admin/venues/venue/?selfcheck=overdue").context["view"].queryset
+    assert [venue.name for venue in listed] == ["逾期店"]
+    # Grid workers see them too, within their grid.
+    client.force_login(member(GRID_WORKER, tree["qinggang-2"]))
+    assert "?selfcheck=overdue" not in client.get("/admin/").content.decode()
+    client.force_login(member(GRID_WORKER, tree["qinggang-1"]))
+    html = client.get("/admin/").content.decode()
+    assert overdue_venues in html and overdue_hazards in html

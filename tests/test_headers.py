@@ -249,6 +249,8 @@ def production_env(**extra):
         "PUBLIC_BASE_URL": "https://example.gov.cn",
         # Never connected to by `check`; PostgreSQL as in production. CI passes its own.
         "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://jiuxiao@127.0.0.1:5432/jiuxiao"),
+        # Production refuses to start without Redis; `check` does not connect to it either.
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         "FIELD_ENCRYPTION_KEYS": "LZk5px8PFj82FcrLlk_Z_Sukd_GcePrDi4th1zTwoxE=",
     }
     env.update(extra)

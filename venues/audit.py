@@ -30,8 +30,8 @@ def current_request():
 
 
 def client_address(request):
-    """The address the request came from. Behind the reverse proxy, the WSGI server must be
-    told to trust it (gunicorn --forwarded-allow-ips) so REMOTE_ADDR is the client's."""
+    """The address the request came from. Behind the reverse proxy, production's first
+    middleware (portal.proxy) has put the client's address in REMOTE_ADDR."""
     return request.META.get("REMOTE_ADDR") or None if request is not None else None
 
 

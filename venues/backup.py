@@ -1,5 +1,5 @@
 """Backups of the database and the media files in one archive, and their restore (the
-`backup` and `restore` commands; docs/deployment.md says how to run them).
+`backup` and `restore` commands; docs/deploy.md says how to run them).
 
 The database is copied by its own tools, so the copy is exact and encrypted columns stay
 ciphertext: SQLite's online backup (consistent while the site runs), PostgreSQL's pg_dump.

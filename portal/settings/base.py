@@ -234,6 +234,23 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+
+def redis_caches(url, key_prefix):
+    """The cache on Redis (Django's own backend), shared by every worker and server: what
+    production.py uses when REDIS_URL is set, and test.py when the suite runs against Redis.
+    Short socket timeouts, so a Redis that stops answering fails requests quickly instead of
+    holding every worker."""
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": key_prefix,
+            "TIMEOUT": 300,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2, "health_check_interval": 30},
+        }
+    }
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

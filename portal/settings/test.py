@@ -26,6 +26,12 @@ STORAGES["staticfiles"] = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LOGGING["root"]["level"] = "WARNING"
+# REDIS_URL runs the suite with the cache and the sessions on Redis, as production does (CI's
+# PostgreSQL run; tests/test_redis.py). Keys under a prefix of this process, so that runs side
+# by side never meet; they expire by themselves.
+if os.environ.get("REDIS_URL"):
+    CACHES = redis_caches(os.environ["REDIS_URL"], key_prefix=f"jiuxiao-test-{os.getpid()}")
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Background tasks run inline; text messages are kept in venues.sms.outbox.
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},

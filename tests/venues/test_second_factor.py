@@ -363,6 +363,7 @@ def test_production_settings_refuse_turning_it_off(monkeypatch):
     monkeypatch.setattr(base, "SECRET_KEY", "production-like-" + "abcdefghij" * 5)
     monkeypatch.setattr(base, "ALLOWED_HOSTS", ["shuanghe.example.cn"])
     monkeypatch.setattr(base, "FIELD_ENCRYPTION_KEYS", ["LZk5px8PFj82FcrLlk_Z_Sukd_GcePrDi4th1zTwoxE="])
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")  # required; not connected to here
     monkeypatch.delitem(sys.modules, "portal.settings.production", raising=False)
     production = importlib.import_module("portal.settings.production")
     assert production.OTP_REQUIRED_FOR_ADMIN is True

@@ -14,7 +14,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.backends import cached_db
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.test import Client
@@ -292,9 +294,11 @@ def test_a_session_ends_after_30_idle_minutes(client, owner):
         expire_date=timezone.now() + datetime.timedelta(minutes=1))
     assert client.get("/owner/").status_code == 200
     assert stored(client).expire_date - timezone.now() > datetime.timedelta(minutes=29)
-    # 30 minutes without a request, and it is over.
+    # 30 minutes without a request, and it is over. (With sessions on Redis, as in production,
+    # the cached copy expires at the same moment: cached_db gives it the session's expiry.)
     Session.objects.filter(pk=client.session.session_key).update(
         expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    cache.delete(cached_db.KEY_PREFIX + client.session.session_key)
     assert client.get("/owner/")["Location"].startswith("/owner/login/")
 
 
@@ -328,7 +332,8 @@ def test_session_and_csrf_cookies_are_httponly_and_same_site(client, owner):
 def test_production_cookies_are_secure():
     env = {**os.environ, "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
            "DJANGO_ALLOWED_HOSTS": "example.org", "DJANGO_SETTINGS_MODULE": "portal.settings.production",
-           "FIELD_ENCRYPTION_KEYS": "LZk5px8PFj82FcrLlk_Z_Sukd_GcePrDi4th1zTwoxE="}
+           "FIELD_ENCRYPTION_KEYS": "LZk5px8PFj82FcrLlk_Z_Sukd_GcePrDi4th1zTwoxE=",
+           "REDIS_URL": "redis://127.0.0.1:6379/0"}  # required in production; not connected to here
     code = ("from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
             "s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE, s.SESSION_COOKIE_AGE)")
     out = subprocess.run(  # noqa: S603

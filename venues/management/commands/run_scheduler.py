@@ -1,7 +1,7 @@
 """A small scheduler for development and single-machine installs (``make run`` starts it):
 runs ``daily_jobs`` now and then every ``--every`` seconds (an hour by default). The jobs
 are idempotent, so a restart or an extra run does no harm. Production uses cron or a
-systemd timer instead (docs/deployment.md)."""
+systemd timer instead (docs/deploy.md)."""
 
 import time
 

@@ -42,3 +42,23 @@ messages: $(STAMP)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm media private_media
+
+## Check a production configuration on the server, with its environment loaded
+## (`set -a; . /srv/jiuxiao/env; set +a; make check-production`; docs/deploy.md): Django's
+## deploy check, then manage.py check_production, which connects to the database and Redis
+## and writes to the storage folders. PY=/path/to/python for another virtualenv;
+## PRODUCTION_SETTINGS=portal.settings.local for a settings module that imports production's.
+PRODUCTION_SETTINGS ?= portal.settings.production
+.PHONY: check-production
+check-production:
+	DJANGO_SETTINGS_MODULE=$(PRODUCTION_SETTINGS) $(PY) manage.py check --deploy --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=$(PRODUCTION_SETTINGS) $(PY) manage.py check_production
+
+## The benchmark suite (docs/performance.md): `make bench-quick` (100 and 10,000 venues, under
+## 10 minutes) or `make bench` (up to 100,000 venues, by hand); PostgreSQL on 127.0.0.1:5432.
+.PHONY: bench bench-quick
+bench: $(STAMP)
+	bench/run
+
+bench-quick: $(STAMP)
+	bench/run --quick

@@ -10,9 +10,10 @@ from wagtail.documents import urls as wagtaildocs_urls
 from home import views as home_views
 from home.documents import serve_document
 from notices.feeds import AtomNoticesFeed, NoticesFeed
+from portal import floor
 from venues import views as venue_views
 
-# The media folders a web server may serve directly (see docs/deployment.md).
+# The media folders a web server may serve directly (see docs/deploy.md).
 PUBLIC_MEDIA_FOLDERS = ["images", "original_images"]
 
 urlpatterns = [
@@ -27,6 +28,9 @@ urlpatterns = [
     path("feeds/notices/atom/", AtomNoticesFeed(), name="notices_atom"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
+    # The floor the benchmark suite measures every page against (bench/run).
+    path("_floor/text/", floor.text, name="floor_text"),
+    path("_floor/session/", floor.session, name="floor_session"),
 ]
 
 def debug_media_urlpatterns():

@@ -620,16 +620,15 @@ class Generator:
         facts, word = self._facts(kinds[0])
         licence, credit_code, no_code_reason = self._licence()
         operator = self._person()
-        prefix = rng.choices([operator[0] + "记", village_name[:2], rng.choice(SHOP_WORDS)], [5, 3, 2])[0]
-        gas_share = USES_GAS.get(kinds[0], 0.1)
-        plan = Plan(pk=pk, kinds=kinds, village=village_pk, status=status, owner=None, operator=operator,
-                    uses_gas=rng.random() < gas_share)
         # A few venues came from the census and have no owner account yet; staff assist them.
         if status == S.APPROVED and rng.random() < 0.04:
             owner, mobile = None, self._mobile()
         else:
             owner, mobile = self._owner(operator)
-        plan.owner = owner
+            operator = owner.full_name  # the owner runs it (several venues, now and then)
+        prefix = rng.choices([operator[0] + "记", village_name[:2], rng.choice(SHOP_WORDS)], [5, 3, 2])[0]
+        plan = Plan(pk=pk, kinds=kinds, village=village_pk, status=status, owner=owner, operator=operator,
+                    uses_gas=rng.random() < USES_GAS.get(kinds[0], 0.1))
         reviewer = staff_of[village_pk]
         created, plan.history = self._timeline(plan, owner or reviewer, reviewer)
         if owner is not None and owner.date_joined is None:

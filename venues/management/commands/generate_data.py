@@ -3,6 +3,7 @@ for example ``manage.py generate_data --venues 10000 --seed 1``. It refuses a da
 holds venues unless told what to do with them: --append keeps other venues and adds generated
 ones beside them; --flush-generated replaces earlier generated data."""
 
+import argparse
 import datetime
 import logging
 
@@ -15,7 +16,7 @@ def _date(value):
     try:
         return datetime.date.fromisoformat(value)
     except ValueError as error:
-        raise CommandError(f"--today must be a date as YYYY-MM-DD, not {value!r}") from error
+        raise argparse.ArgumentTypeError(f"a date as YYYY-MM-DD, not {value!r}") from error
 
 
 class Command(BaseCommand):
@@ -54,6 +55,6 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         finally:
             wagtail_log.setLevel(level)
-        self.stdout.write("Generated:")
+        self.stdout.write("Summary:")
         for line in summary.lines():
             self.stdout.write(line)

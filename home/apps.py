@@ -19,6 +19,11 @@ class HomeConfig(AppConfig):
 
         patch_chooser_widgets()
 
+        # Stored public pages start a new generation when content changes (home.page_cache).
+        from .page_cache import connect_signals
+
+        connect_signals()
+
         from .roles import ensure_roles_after_migrate
 
         post_migrate.connect(ensure_roles_after_migrate, dispatch_uid="home.content_roles")

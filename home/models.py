@@ -16,6 +16,9 @@ from .search import SegmentedSearchMixin, html_text, stream_text
 class HomePage(SegmentedSearchMixin, Page):
     """The front door: what the programme is, the latest notices and the entrances."""
 
+    # Served to anonymous visitors from the page cache (home.page_cache).
+    anonymous_cache = True
+
     intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
     entrances = StreamField(
         [("entrance", EntranceBlock())], verbose_name=_("entrances"), blank=True
@@ -45,6 +48,9 @@ class HomePage(SegmentedSearchMixin, Page):
 class StandardPage(SegmentedSearchMixin, Page):
     """General content such as the implementation plan: headings, text, images, documents,
     tables and callouts."""
+
+    # Served to anonymous visitors from the page cache (home.page_cache).
+    anonymous_cache = True
 
     intro = models.TextField(_("summary"), blank=True, max_length=400)
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
@@ -252,6 +258,9 @@ class PrivacyPage(SegmentedSearchMixin, Page):
     """The privacy notice: what is collected and why, how long it is kept, who sees it and how
     people exercise their rights. Owners read it before they register (the registration
     shows it and asks them to confirm); the footer of every page links to it."""
+
+    # Served to anonymous visitors from the page cache (home.page_cache).
+    anonymous_cache = True
 
     intro = models.TextField(_("summary"), blank=True, max_length=400)
     body = RichTextField(_("notice"), features=["h2", "h3", *RICH_TEXT_FEATURES])

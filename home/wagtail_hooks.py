@@ -4,7 +4,14 @@ from django.utils.html import format_html
 
 from wagtail import hooks
 
+from . import page_cache
 from .documents import document_is_public, user_may_preview
+
+
+# Pages whose type allows it are stored for the next anonymous visitor (home.page_cache).
+@hooks.register("before_serve_page")
+def mark_for_page_cache(page, request, serve_args, serve_kwargs):
+    page_cache.mark(request, page)
 
 
 # A document is served only once a published page uses them (or to people in the admin).

@@ -22,6 +22,11 @@ NOTICES_PER_PAGE = 10
 class ListingPage(SegmentedSearchMixin, Page):
     """A section of the site that lists its child pages, filtered by venue kind."""
 
+    # Served to anonymous visitors from the page cache (home.page_cache), one entry per
+    # page number and filter.
+    anonymous_cache = True
+    anonymous_cache_params = ("page", "kind", "year")
+
     intro = models.TextField(_("introduction"), blank=True, max_length=400)
 
     content_panels = [*Page.content_panels, "intro"]
@@ -83,6 +88,9 @@ class NoticePageManager(PageManager):
 
 class NoticePage(SegmentedSearchMixin, Page):
     """One notice, with its document number, issuing office, targets and attachments."""
+
+    # Served to anonymous visitors from the page cache (home.page_cache).
+    anonymous_cache = True
 
     date = models.DateField(_("date of issue"), default=timezone.localdate)
     document_number = models.CharField(_("document number"), max_length=60, blank=True)
@@ -213,6 +221,9 @@ class TrainingIndexPage(ListingPage):
 
 class TrainingPage(SegmentedSearchMixin, Page):
     """One piece of training: text, pictures, documents and optionally a captioned video."""
+
+    # Served to anonymous visitors from the page cache (home.page_cache).
+    anonymous_cache = True
 
     topic = models.ForeignKey(
         TrainingTopic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="pages"

@@ -75,3 +75,11 @@ def private_media(settings, tmp_path):
     """Each test's private files (venue photos) in a directory of its own."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     return settings.PRIVATE_MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_cache():
+    """Pages stored by an earlier test (whose data was rolled back) are never served."""
+    from home import page_cache
+
+    page_cache.invalidate()

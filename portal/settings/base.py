@@ -76,6 +76,9 @@ MIDDLEWARE = [
     "portal.middleware.PrivatePageCacheMiddleware",
     # A NUL byte in the address answers 400 (PostgreSQL refuses it in a lookup: portal.null_bytes).
     "portal.null_bytes.NullByteMiddleware",
+    # Public pages for anonymous visitors from the cache, before the session is read
+    # (home.page_cache); the headers above still apply to every hit.
+    "home.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -233,6 +236,9 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long a public page stays in the page cache at most (home.page_cache); publishing
+# replaces it at once. 0 turns the page cache off.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 
 
 def redis_caches(url, key_prefix):

@@ -1,0 +1,170 @@
+"""The whole-page cache for anonymous visitors of the public site (issue 8).
+
+A page type opts in with ``anonymous_cache = True`` (the home and notices page models). A
+request is served from the cache only when it cannot be anyone's own: a GET with no session or
+messages cookie. The page's response is stored when it is a plain 200 that set no cookie (a
+page that put a CSRF token in a form sets one, so pages with forms never are; a page with a
+view restriction answers an anonymous visitor with a redirect or its password form). Keys are
+the scheme, host, path and query string; a page lists the query parameters it reads
+(``anonymous_cache_params``), and a request with any other parameter is not stored.
+
+Every stored page carries the cache's generation; publishing, unpublishing, moving or deleting a
+page, or saving a site setting, an image, a document, a training topic, a site, a redirect or a
+venue kind, starts a new
+generation (``invalidate``), so nothing stored before is served again. A page is also dropped
+after ``PAGE_CACHE_SECONDS`` (scheduled publishing in another process with a per-process cache,
+as in development, is never stale for longer).
+
+The middleware sits after the security headers (which every hit still gets) and before the
+session: a hit costs one round trip to the cache and no database query."""
+
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "pagecache:generation"
+_MARK = "_anonymous_page_cache"
+
+
+def enabled():
+    return getattr(settings, "PAGE_CACHE_SECONDS", 0) > 0
+
+
+def _anonymous(request):
+    """True for a GET that nothing about the visitor can change: no session, no messages."""
+    return request.method == "GET" and not (
+        settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
+    )
+
+
+def _key(request):
+    try:
+        host = request.get_host()
+    except Exception:  # DisallowedHost: let the rest of the stack answer it
+        return None
+    raw = f"{request.scheme}://{host}{request.path}?{request.META.get('QUERY_STRING', '')}"
+    return "pagecache:page:" + hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def mark(request, page):
+    """Called before Wagtail serves a page: remember that its response may be stored."""
+    if not getattr(page, "anonymous_cache", False) or not _anonymous(request):
+        return
+    allowed = getattr(page, "anonymous_cache_params", ())
+    if any(name not in allowed for name in request.GET):
+        return
+    setattr(request, _MARK, True)
+
+
+def _current_generation(found):
+    """The generation read with the page. A missing one (never set, or evicted) starts anew
+    from the clock, so that it never equals one that pages were stored under before."""
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def invalidate(**kwargs):
+    """A new generation: every page stored so far is out of date. (Signal receiver.)"""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no generation yet, or evicted
+        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+    except Exception:
+        logger.exception("page cache unavailable: pages stay until they expire")
+
+
+def _storable(request, response):
+    return (
+        getattr(request, _MARK, False)
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not enabled() or not _anonymous(request):
+            return self.get_response(request)
+        key = _key(request)
+        if key is None:
+            return self.get_response(request)
+        try:
+            found = cache.get_many([GENERATION_KEY, key])
+            generation = _current_generation(found)
+        except Exception:  # the cache is down: serve the page, uncached
+            logger.exception("page cache unavailable")
+            return self.get_response(request)
+        entry = found.get(key)
+        if entry is not None and entry[0] == generation:
+            _, status, headers, content = entry
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            return response
+
+        response = self.get_response(request)
+        if _storable(request, response):
+            entry = (generation, response.status_code, list(response.items()), response.content)
+            try:
+                cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+            except Exception:
+                logger.exception("page cache unavailable")
+        return response
+
+
+def _invalidate_now_and_on_commit():
+    # Now, for whoever reads in this transaction; again on commit, since a page rendered
+    # between the two from the data before the commit would otherwise be stored as current.
+    invalidate()
+    transaction.on_commit(invalidate)
+
+
+def _affects_pages(instance):
+    from wagtail.contrib.redirects.models import Redirect
+    from wagtail.contrib.settings.models import BaseSiteSetting
+    from wagtail.documents.models import AbstractDocument
+    from wagtail.images.models import AbstractImage
+    from wagtail.models import Page, Site
+
+    from notices.models import TrainingTopic
+    from venues.models import VenueKind
+
+    shown_on_pages = (Page, Site, BaseSiteSetting, Redirect, AbstractImage, AbstractDocument,
+                      TrainingTopic, VenueKind)
+    return isinstance(instance, shown_on_pages)
+
+
+def _on_change(sender, instance, **kwargs):
+    if _affects_pages(instance):
+        _invalidate_now_and_on_commit()
+
+
+def _on_page_event(sender, **kwargs):
+    _invalidate_now_and_on_commit()
+
+
+def connect_signals():
+    from django.db.models.signals import post_delete, post_save
+
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    post_save.connect(_on_change, dispatch_uid="home.page_cache.save")
+    post_delete.connect(_on_change, dispatch_uid="home.page_cache.delete")
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(_on_page_event, dispatch_uid=f"home.page_cache.{id(signal)}")

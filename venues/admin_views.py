@@ -4,13 +4,17 @@ someone's scope answers 404, and every status change through the registration wo
 
 from django.contrib import messages
 from django.contrib.admin import SimpleListFilter
+from django.core.paginator import InvalidPage
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
+
+from wagtail.admin.paginator import WagtailPaginator
 
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.views import IndexView, InspectView
@@ -38,10 +42,59 @@ class VenuePermissionHelper(PermissionHelper):
         return False
 
 
+# Lists that grow with the register (venues, the audit log) count at most this many rows:
+# beyond it they say "10000+" and offer the pages up to it, so that no request counts or
+# skips over a whole town's or district's table. Filters and the search narrow a list down.
+COUNT_LIMIT = 10_000
+
+
+def bounded_count(queryset):
+    return queryset.order_by()[: COUNT_LIMIT + 1].count()
+
+
+def shown_count(count):
+    return f"{COUNT_LIMIT}+" if count > COUNT_LIMIT else count
+
+
+class BoundedPaginator(WagtailPaginator):
+    """Pages through the first COUNT_LIMIT rows."""
+
+    @cached_property
+    def bounded_total(self):
+        return bounded_count(self.object_list)  # COUNT_LIMIT + 1 means "more"
+
+    @cached_property
+    def count(self):
+        return min(self.bounded_total, COUNT_LIMIT)
+
+
 class ScopedIndexView(IndexView):
     """modeladmin turns any leftover query parameter into an ORM filter, which would let a
     guessed ?kind__venues__operator_mobile=… probe other villages' data. Only the list's own
-    filters are accepted; anything else is dropped."""
+    filters are accepted; anything else is dropped. Counts are bounded (COUNT_LIMIT)."""
+
+    paginator_class = BoundedPaginator
+
+    def get_context_data(self, **kwargs):
+        # modeladmin's own counts the whole list three times; this counts it twice, bounded.
+        paginator = self.paginator_class(self.get_queryset(), self.items_per_page)
+        try:
+            page_obj = paginator.page(self.page_num)
+        except InvalidPage:
+            page_obj = paginator.page(1)
+        context = {
+            "view": self,
+            "all_count": shown_count(bounded_count(self.get_base_queryset())),
+            "result_count": shown_count(paginator.bounded_total),
+            "paginator": paginator,
+            "page_obj": page_obj,
+            "elided_page_range": paginator.get_elided_page_range(page_obj.number),
+            "object_list": page_obj.object_list,
+            "user_can_create": self.permission_helper.user_can_create(self.request.user),
+            "show_search": self.search_handler.show_search_form,
+            **kwargs,
+        }
+        return super(IndexView, self).get_context_data(**context)
 
     def get_filters_params(self, params=None):
         allowed = {spec.parameter_name for spec in self.model_admin.list_filter}

@@ -13,6 +13,7 @@ from . import audit
 from .admin_views import ScopedIndexView
 from .masking import mask_id_number, mask_mobile
 from .models import Area, AreaLevel, Venue
+from .name_search import filter_by_name
 
 
 def _label(name):
@@ -78,6 +79,10 @@ class VenueIndexView(ScopedIndexView):
         audit.record(self.request, "venue.export", None, format=spreadsheet_format, rows=len(venues),
                      query=self.request.GET.urlencode())
         return super().as_spreadsheet(venues, spreadsheet_format)
+
+    def get_search_results(self, request, queryset, search_term):
+        # By the name's tokens, indexed (venues.name_search), not a scan with LIKE.
+        return filter_by_name(queryset, search_term) if search_term else queryset
 
     def get_filename(self):
         return f"venues-{timezone.localdate():%Y%m%d}"

@@ -38,7 +38,7 @@ from django.utils import timezone, translation
 from wagtail.models import Page, Site
 
 from notices.models import NoticeIndexPage, NoticePage
-from venues import schedule
+from venues import name_search, schedule
 from venues.checklists import checklist_for
 from venues.models import (
     Answer,
@@ -635,8 +635,10 @@ class Generator:
             owner.date_joined = created - datetime.timedelta(minutes=rng.randint(1, 30))  # to register
         contact = rng.random() < 0.3
         last = plan.history[-1][0] if plan.history else created
+        name = f"{prefix}{word}{MARKER}"
         plan.row = {
-            "id": pk, "name": f"{prefix}{word}{MARKER}", "kind_id": self.kinds[kinds[0]].pk,
+            "id": pk, "name": name, "name_tokens": name_search.tokens_for(name),
+            "kind_id": self.kinds[kinds[0]].pk,
             "area_id": village_pk if rng.random() < 0.05 else rng.choice(grids),
             "address": f"{town_name}{village_name}{rng.choice(STREETS)}{rng.randint(1, 300)}号",
             "licence": licence, "credit_code": credit_code, "no_code_reason": no_code_reason,
@@ -814,7 +816,7 @@ class Generator:
             self._write_hazards(plans, staff_of)
 
     VENUE_COLUMNS = [
-        "id", "name", "kind_id", "area_id", "address", "floor_area", "floors", "seats", "beds",
+        "id", "name", "name_tokens", "kind_id", "area_id", "address", "floor_area", "floors", "seats", "beds",
         "staff_count", "dorm_people", "people", "subtype", "outside_nine", "classification_reasons",
         "licence", "credit_code", "no_code_reason", "operator_name", "operator_mobile",
         "operator_id_number", "operator_id_hash", "contact_name", "contact_mobile", "owner_id",

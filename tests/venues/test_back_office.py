@@ -207,3 +207,21 @@ def test_the_detail_page_shows_the_operator_with_masked_numbers(client, tree):
     html = client.get(f"/admin/venues/venue/inspect/{venue.pk}/").content.decode()
     assert "李四" in html and "139****5678" in html and "110105********002X" in html
     assert "13912345678" not in html and "11010519491231002X" not in html
+
+
+def test_a_huge_list_counts_only_up_to_its_limit(client, tree, monkeypatch):
+    from venues import admin_views
+
+    monkeypatch.setattr(admin_views, "COUNT_LIMIT", 3)
+    client.force_login(staff_in(tree["town"]))
+    for n in range(5):
+        make_venue(tree["qinggang-1"], name=f"店{n}")
+    response = client.get(LIST, {"q": "店"})
+    html = response.content.decode()
+    assert response.context["result_count"] == "3+"
+    assert response.context["all_count"] == "3+"
+    assert "3+" in html
+    assert len(response.context["object_list"]) == 3  # the rest is found by narrowing the list
+
+    make_venue(tree["mugen-1"], name="木根超市")
+    assert client.get(LIST, {"q": "超市"}).context["result_count"] == 1

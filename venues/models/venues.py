@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
+from venues import name_search
 from venues.crypto import EncryptedCharField, keyed_hash
 from venues.models.checklists import RiskLevel
 from venues.validators import (
@@ -54,6 +55,8 @@ class Venue(models.Model):
     wagtail_reference_index_ignore = True
 
     name = models.CharField(_("venue name"), max_length=100)
+    # The name's search tokens (venues.name_search), kept by save().
+    name_tokens = models.TextField(editable=False, blank=True, default="")
     kind = models.ForeignKey(
         "venues.VenueKind", on_delete=models.PROTECT, related_name="venues",
         verbose_name=_("main kind"),
@@ -165,6 +168,14 @@ class Venue(models.Model):
 
     class Meta:
         ordering = ["-updated_at", "-pk"]
+        # The back office's list: its default order and its filters (the area is a foreign
+        # key, indexed already). The name search has its own index (venues.name_search).
+        indexes = [
+            models.Index(fields=["-updated_at", "-id"], name="venue_list_order"),
+            models.Index(fields=["status", "area"], name="venue_status_area"),
+            models.Index(fields=["selfcheck_due_on"], name="venue_selfcheck_due"),
+            models.Index(fields=["risk_level"], name="venue_risk_level"),
+        ]
         verbose_name = _("venue")
         verbose_name_plural = _("venues")
         permissions = [
@@ -179,11 +190,14 @@ class Venue(models.Model):
         # The stored classification always follows the facts and the kind's current rule.
         self.classify()
         self.operator_id_hash = keyed_hash(self.operator_id_number)
+        self.name_tokens = name_search.tokens_for(self.name)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "outside_nine", "classification_reasons"}
             if "operator_id_number" in update_fields:
                 kwargs["update_fields"].add("operator_id_hash")
+            if "name" in update_fields:
+                kwargs["update_fields"].add("name_tokens")
         super().save(*args, **kwargs)
 
     def clean_fields(self, exclude=None):

@@ -16,7 +16,9 @@ after ``PAGE_CACHE_SECONDS`` (scheduled publishing in another process with a per
 as in development, is never stale for longer).
 
 The middleware sits after the security headers (which every hit still gets) and before the
-session: a hit costs one round trip to the cache and no database query."""
+session: a hit costs one round trip to the cache and no database query. Only pages this process
+has served before are looked up (``_pages_here``), so other requests cost no round trip; a page
+is stored on its second request in a process, with the generation read before it was drawn."""
 
 import hashlib
 import logging
@@ -30,6 +32,12 @@ from django.http import HttpResponse
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
+
+# The keys of the pages this process has served: only these are looked up in the cache, so that
+# requests for anything else cost no round trip to it. Each process learns its own on its first
+# request for a page; the set is emptied when it grows past MAX_KEYS_HERE.
+_pages_here = set()
+MAX_KEYS_HERE = 20_000
 _MARK = "_anonymous_page_cache"
 
 
@@ -102,8 +110,10 @@ class AnonymousPageCacheMiddleware:
         if not enabled() or not _anonymous(request):
             return self.get_response(request)
         key = _key(request)
-        if key is None:
-            return self.get_response(request)
+        if key is None or key not in _pages_here:
+            # Not a page this process has served: no round trip to the cache (static files,
+            # the card, search and the floor views never pay for one).
+            return self._render(request, key, None)
         try:
             found = cache.get_many([GENERATION_KEY, key])
             generation = _current_generation(found)
@@ -118,13 +128,26 @@ class AnonymousPageCacheMiddleware:
                 response[name] = value
             return response
 
+        return self._render(request, key, generation)
+
+    def _render(self, request, key, generation):
+        """The page from the rest of the stack; stored when it may be and the generation was
+        read before it was drawn (a page drawn from data a publication has just replaced must
+        not be stored under the new generation). A page this process had not seen is only
+        remembered here, and stored on its next request."""
         response = self.get_response(request)
-        if _storable(request, response):
-            entry = (generation, response.status_code, list(response.items()), response.content)
-            try:
-                cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
-            except Exception:
-                logger.exception("page cache unavailable")
+        if key is None or not _storable(request, response):
+            return response
+        if generation is None:
+            if len(_pages_here) >= MAX_KEYS_HERE:
+                _pages_here.clear()
+            _pages_here.add(key)
+            return response
+        entry = (generation, response.status_code, list(response.items()), response.content)
+        try:
+            cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.exception("page cache unavailable")
         return response
 
 

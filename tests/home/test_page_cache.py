@@ -99,6 +99,7 @@ def test_pages_of_a_list_are_stored_apart_and_unknown_parameters_not_at_all(clie
     assert "列表通知12" in first and "列表通知12" not in second
     assert "列表通知01" in second
 
+    client.get(notice_index.url + "?page=2")  # the first request of a page only makes it known
     _, queries = get(client, notice_index.url + "?page=2")
     assert queries == 0
     client.get(notice_index.url + "?utm_source=wechat")
@@ -120,3 +121,17 @@ def test_the_page_cache_can_be_turned_off(client, home, settings):
     client.get("/")
     _, queries = get(client, "/")
     assert queries > 0
+
+
+def test_requests_for_anything_but_a_known_page_never_ask_the_cache(client, home, monkeypatch):
+    from django.core.cache import cache
+
+    calls = []
+    real = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: calls.append(keys) or real(keys))
+    client.get("/_floor/text/")
+    client.get("/_floor/text/")
+    assert calls == []
+    client.get("/")
+    client.get("/")
+    assert calls  # a page this process has served is looked up

@@ -263,8 +263,9 @@ def hazard_menu_item():
 
 @hooks.register("construct_homepage_panels")
 def add_todo_panel(request, panels):
-    if todo_items(request.user):
-        panels.insert(0, TodoPanel(request.user))
+    items = todo_items(request.user)
+    if items:
+        panels.insert(0, TodoPanel(items))
 
 
 @hooks.register("insert_global_admin_css")

@@ -73,7 +73,11 @@ class SelfCheck(models.Model):
             models.UniqueConstraint(fields=["venue"], condition=Q(status="draft"),
                                     name="one_selfcheck_draft_per_venue"),
         ]
-        indexes = [models.Index(fields=["venue", "status", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["venue", "status", "submitted_at"]),
+            # The self-checks waiting for staff: few among millions (to-do list, review list).
+            models.Index(fields=["venue"], condition=Q(status="submitted"), name="selfcheck_awaiting_review"),
+        ]
         permissions = [
             ("review_selfcheck", _("Can accept or return self-checks")),
             ("assist_selfcheck", _("Can fill in a self-check with an owner")),
@@ -168,7 +172,11 @@ class Hazard(models.Model):
             models.UniqueConstraint(fields=["selfcheck", "item_code"], condition=Q(selfcheck__isnull=False),
                                     name="one_hazard_per_selfcheck_item"),
         ]
-        indexes = [models.Index(fields=["venue", "status", "deadline"])]
+        indexes = [
+            models.Index(fields=["venue", "status", "deadline"]),
+            # Hazards not yet closed, across a scope (to-do list, hazard list): most are closed.
+            models.Index(fields=["status", "deadline"], name="hazard_status_deadline"),
+        ]
         permissions = [("verify_hazard", _("Can re-check and close hazards"))]
 
     def __str__(self):

@@ -2,9 +2,11 @@
 database in the environment; docs/performance.md):
 
     python bench/prepare.py template            migrate; the site's pages (the demo site, no venues)
-    python bench/prepare.py data N SEED OUT     N generated venues (venues.scale_data), the
+    python bench/prepare.py data N SEED OUT K   N generated venues (venues.scale_data), the
                                                 accounts the suite signs in with, and the pages
-                                                it measures with their query counts -> OUT (JSON)
+                                                it measures with their query counts -> OUT (JSON);
+                                                K self-checks ready to submit -> OUT.submissions
+    python bench/prepare.py submitted '[ids]'   how many of those are submitted now
 
 The accounts: an owner ("bench-owner") holding OWNER_VENUES approved venues, one with a draft
 self-check, and a member of the town office ("bench-staff") whose scope is the whole generated
@@ -148,6 +150,66 @@ def pages(owner, staff, venues, check):
     ]
 
 
+def submissions(count, owner_venues, out):
+    """``count`` owners' self-checks, complete and ready to submit, one per venue (none of the
+    measured owner's): the lines bench/submit.lua POSTs, "path<TAB>cookie<TAB>body", written to
+    ``out`` (fewer where the register has fewer venues). Returns the self-checks' ids, and one
+    more ready self-check for counting queries with its owner's cookie.
+    Every answer is "yes" (a failed item would need a photo uploaded first). Each POST carries
+    its owner's session and a CSRF cookie and token made as Django makes them."""
+    from urllib.parse import urlencode
+
+    from django.conf import settings
+    from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
+
+    from home import selfcheck
+    from venues import scale_data
+    from venues.models import Answer, VenueStatus
+    from venues.workflows import selfchecks
+
+    page = selfcheck.selfcheck_page()
+    venues = (scale_data.generated_venues().filter(status=VenueStatus.APPROVED, owner__isnull=False)
+              .exclude(pk__in=[v.pk for v in owner_venues]).exclude(selfchecks__status="draft")
+              .select_related("owner").order_by("-pk")[: count + 1])
+    sessions, lines, ids, checks = {}, [], [], []
+    for venue in venues:
+        check = selfchecks.start(venue, venue.owner)
+        answers = {item["code"]: {"answer": Answer.YES} for item in check.items}
+        selfchecks.save_answers(check, venue.owner, answers, step=len(check.groups()))
+        checks.append(check)
+        if venue.owner_id not in sessions:
+            sessions[venue.owner_id] = session_cookie(venue.owner)
+        secret = _get_new_csrf_string()
+        cookie = f"{sessions[venue.owner_id]}; {settings.CSRF_COOKIE_NAME}={secret}"
+        body = urlencode({"csrfmiddlewaretoken": _mask_cipher_secret(secret), "declare": "on"})
+        lines.append("\t".join([path_of(selfcheck.submit_url(check, page)), cookie, body]))
+        ids.append(check.pk)
+    # A small register has fewer venues than the run could submit: the list is shorter then,
+    # and bench/run's rounds end when it runs out.
+    spare = checks.pop()
+    lines.pop()
+    ids.pop()
+    Path(out).write_text("\n".join(lines) + "\n")
+    return ids, spare, sessions[spare.venue.owner_id]
+
+
+def count_submission_queries(check, cookie):
+    """Queries of one submission (the spare self-check), as the suite's POST runs it."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from home import selfcheck
+
+    client = Client(raise_request_exception=False)
+    headers = {"HTTP_HOST": "127.0.0.1", "HTTP_X_FORWARDED_PROTO": "https", "HTTP_COOKIE": cookie}
+    client.get("/_floor/text/", secure=True, **headers)  # start-up caches, as for the pages
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(path_of(selfcheck.submit_url(check)), {"declare": "on"}, secure=True,
+                               **headers)
+    return {"queries": len(queries.captured_queries), "status": response.status_code}
+
+
 def count_queries(page_list, cookies):
     from django.db import connection
     from django.test import Client
@@ -168,7 +230,7 @@ def count_queries(page_list, cookies):
     return counts
 
 
-def data(venues, seed, out):
+def data(venues, seed, out, submission_count):
     import logging
     import time
 
@@ -189,13 +251,27 @@ def data(venues, seed, out):
                "visitor": f"{settings.SESSION_COOKIE_NAME}=unknown-visitor-session"}
     page_list = pages(owner, staff, owned, check)
     counts = count_queries(page_list, cookies)
+    measured = [{"name": name, "label": label, "path": path, "who": who, **counts[name]}
+                for name, label, path, who in page_list]
+    # The submission: a POST per ready self-check (bench/submit.lua), each sent once.
+    ids, spare, spare_cookie = submissions(submission_count, owned, out + ".submissions")
+    first = Path(out + ".submissions").read_text().split("\n", 1)[0].split("\t")
+    cookies["submitter"] = first[1]
+    measured.append({"name": "selfcheck_submit", "label": "self-check submission (POST, each once)",
+                  "path": first[0], "who": "submitter", "script": out + ".submissions",
+                  "selfchecks": ids, **count_submission_queries(spare, spare_cookie)})
     result = {
         "venues": venues, "seed": seed, "generate_seconds": round(generated, 1),
-        "counts": dict(summary.counts), "cookies": cookies,
-        "pages": [{"name": name, "label": label, "path": path, "who": who, **counts[name]}
-                  for name, label, path, who in page_list],
+        "counts": dict(summary.counts), "cookies": cookies, "pages": measured,
     }
     Path(out).write_text(json.dumps(result, ensure_ascii=False, indent=1))
+
+
+def submitted(ids):
+    """How many of these self-checks are submitted (after the suite's POSTs)."""
+    from venues.models import SelfCheck, SelfCheckStatus
+
+    return SelfCheck.objects.filter(pk__in=ids, status=SelfCheckStatus.SUBMITTED).count()
 
 
 if __name__ == "__main__":
@@ -203,6 +279,8 @@ if __name__ == "__main__":
     if sys.argv[1] == "template":
         template()
     elif sys.argv[1] == "data":
-        data(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
+        data(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], int(sys.argv[5]))
+    elif sys.argv[1] == "submitted":
+        print(submitted(json.loads(sys.argv[2])))
     else:
         sys.exit(__doc__)

@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.urls import include, path, re_path
+from django.views.decorators.http import require_POST
 from django.views.defaults import page_not_found, server_error
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.views.account import LogoutView as AdminLogoutView
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
@@ -17,6 +19,10 @@ from venues import views as venue_views
 PUBLIC_MEDIA_FOLDERS = ["images", "original_images"]
 
 urlpatterns = [
+    # Signing out of the back office is a POST (its menu sends one). Wagtail's view drops the
+    # session cookie whatever the method, even when it answers a GET with 405, so a link or a
+    # prefetch could sign a member of staff out: other methods stop here.
+    path("admin/logout/", require_POST(AdminLogoutView.as_view()), name="wagtailadmin_logout"),
     path("admin/", include(wagtailadmin_urls)),
     # Ours first: Wagtail's document view plus byte ranges for videos on phones.
     re_path(r"^documents/(\d+)/(.*)$", serve_document, name="wagtaildocs_serve"),

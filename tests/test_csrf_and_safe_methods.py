@@ -86,8 +86,8 @@ ROLES = ["superuser", "owner", "anonymous"]
 # Records of access and caches, not changes of state: a GET may write them, and they are left
 # out of the comparison.
 NOT_STATE = {
-    # The session itself: Django saves it on every request (SESSION_SAVE_EVERY_REQUEST) to
-    # keep the idle timeout; who is signed in is checked apart (signed_in_as).
+    # The session itself: saved again once a minute while in use (venues.security.keep_alive)
+    # to keep the idle timeout; who is signed in is checked apart (signed_in_as).
     "sessions.Session",
     # The audit log: reading personal data (an owner's "my data", numbers shown in full) is
     # written down on purpose (venues.audit).

@@ -150,16 +150,35 @@ def session_end_reason(request):
     return ""
 
 
+# When the session was last saved (seconds since the epoch): see keep_alive.
+SESSION_SAVED_AT = "_saved_at"
+
+
+def keep_alive(request):
+    """The idle timeout (SESSION_COOKIE_AGE) moves on with activity: a session in use is saved,
+    with a new expiry and cookie, once SESSION_REFRESH_SECONDS have passed since it was last
+    saved, rather than on every request, so that reading a page writes nothing most of the time.
+    A session therefore ends between SESSION_COOKIE_AGE minus SESSION_REFRESH_SECONDS and
+    SESSION_COOKIE_AGE after its last request."""
+    session = request.session
+    if not session.keys():  # nothing kept (without a cookie, nothing is read from the store)
+        return
+    now = int(time.time())
+    if now - session.get(SESSION_SAVED_AT, 0) >= settings.SESSION_REFRESH_SECONDS:
+        session[SESSION_SAVED_AT] = now
+
+
 class SessionPolicyMiddleware:
     """Ends a session 12 hours (SESSION_ABSOLUTE_AGE) after its sign-in whatever the activity, and
-    a one-session account's older session once it has signed in again. The 30 idle minutes
-    are Django's own: SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST. Must come after
-    the authentication and message middleware."""
+    a one-session account's older session once it has signed in again; keeps a session in use
+    alive for the idle timeout (keep_alive). Must come after the authentication and message
+    middleware."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        keep_alive(request)
         if request.user.is_authenticated:
             reason = session_end_reason(request)
             if reason:

@@ -305,11 +305,12 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "mobile"]
 AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins go to our audit log instead
 # Staff passwords expire (venues.security.StaffPasswordAgeMiddleware sends them to change it).
 STAFF_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("STAFF_PASSWORD_MAX_AGE_DAYS", "90"))
-# Sessions: 30 idle minutes (the expiry moves on with every request), 12 hours at most since
-# the sign-in (SessionPolicyMiddleware), cookies only over HTTPS in production, never read by
-# scripts, not sent with cross-site requests.
+# Sessions: 30 idle minutes (the expiry moves on with activity: the session is saved again
+# when a minute has passed since it was last saved, venues.security.keep_alive), 12 hours at
+# most since the sign-in (SessionPolicyMiddleware), cookies only over HTTPS in production,
+# never read by scripts, not sent with cross-site requests.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = 60
 SESSION_ABSOLUTE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

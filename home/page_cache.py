@@ -5,8 +5,9 @@ request is served from the cache only when it cannot be anyone's own: a GET with
 messages cookie. The page's response is stored when it is a plain 200 that set no cookie (a
 page that put a CSRF token in a form sets one, so pages with forms never are; a page with a
 view restriction answers an anonymous visitor with a redirect or its password form). Keys are
-the scheme, host, path and query string; a page lists the query parameters it reads
-(``anonymous_cache_params``), and a request with any other parameter is not stored.
+the scheme, host, path and query string; a page lists the query parameters it reads with the
+form of their values (``anonymous_cache_params``), and a request with any other parameter or
+value is not stored, so made-up addresses cannot fill the cache.
 
 Every stored page carries the cache's generation; publishing, unpublishing, moving or deleting a
 page, or saving a site setting, an image, a document, a training topic, a site, a redirect or a
@@ -22,6 +23,7 @@ is stored on its second request in a process, with the generation read before it
 
 import hashlib
 import logging
+import re
 import time
 
 from django.conf import settings
@@ -65,13 +67,20 @@ def mark(request, page):
     """Called before Wagtail serves a page: remember that its response may be stored."""
     if not getattr(page, "anonymous_cache", False) or not _anonymous(request):
         return
-    allowed = getattr(page, "anonymous_cache_params", ())
-    if any(name not in allowed for name in request.GET):
-        return
+    allowed = getattr(page, "anonymous_cache_params", {})
+    for name, values in request.GET.lists():
+        if name not in allowed or len(values) != 1 or not re.fullmatch(allowed[name], values[0]):
+            return
     setattr(request, _MARK, True)
 
 
-def _current_generation(found):
+def refuse(request):
+    """For a page that answered an address it does not recognise (an unknown filter, a page
+    number past the end): its response is not stored under that address."""
+    setattr(request, _MARK, False)
+
+
+def current_generation(found):
     """The generation read with the page. A missing one (never set, or evicted) starts anew
     from the clock, so that it never equals one that pages were stored under before."""
     generation = found.get(GENERATION_KEY)
@@ -81,12 +90,14 @@ def _current_generation(found):
     return generation
 
 
-def invalidate(**kwargs):
-    """A new generation: every page stored so far is out of date. (Signal receiver.)"""
+def invalidate():
+    """A new generation: every page stored so far is out of date. Never raises: content has
+    been saved whatever the cache says."""
     try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # no generation yet, or evicted
-        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # no generation yet, or evicted
+            cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
     except Exception:
         logger.exception("page cache unavailable: pages stay until they expire")
 
@@ -116,7 +127,7 @@ class AnonymousPageCacheMiddleware:
             return self._render(request, key, None)
         try:
             found = cache.get_many([GENERATION_KEY, key])
-            generation = _current_generation(found)
+            generation = current_generation(found)
         except Exception:  # the cache is down: serve the page, uncached
             logger.exception("page cache unavailable")
             return self.get_response(request)
@@ -158,36 +169,58 @@ def _invalidate_now_and_on_commit():
     transaction.on_commit(invalidate)
 
 
-def _affects_pages(instance):
+# A page saved with only these fields changed is a draft or a lock: what visitors see is the
+# same (publishing, unpublishing and moving have signals of their own).
+DRAFT_ONLY_FIELDS = frozenset({
+    "comments", "latest_revision_created_at", "draft_title", "latest_revision",
+    "has_unpublished_changes", "locked", "locked_by", "locked_at",
+})
+
+
+def _on_change(sender, instance=None, update_fields=None, **kwargs):
+    from wagtail.models import Page
+
+    if isinstance(instance, Page) and update_fields and set(update_fields) <= DRAFT_ONLY_FIELDS:
+        return
+    _invalidate_now_and_on_commit()
+
+
+def _on_event(sender, **kwargs):
+    _invalidate_now_and_on_commit()
+
+
+def _shown_on_pages():
+    """The models whose rows public pages show, or which decide who may see a page."""
+    from django.apps import apps
+
     from wagtail.contrib.redirects.models import Redirect
     from wagtail.contrib.settings.models import BaseSiteSetting
     from wagtail.documents.models import AbstractDocument
     from wagtail.images.models import AbstractImage
-    from wagtail.models import Page, Site
+    from wagtail.models import BaseViewRestriction, Page, Site
 
     from notices.models import TrainingTopic
-    from venues.models import VenueKind
+    from venues.models import Area, VenueKind
 
-    shown_on_pages = (Page, Site, BaseSiteSetting, Redirect, AbstractImage, AbstractDocument,
-                      TrainingTopic, VenueKind)
-    return isinstance(instance, shown_on_pages)
-
-
-def _on_change(sender, instance, **kwargs):
-    if _affects_pages(instance):
-        _invalidate_now_and_on_commit()
-
-
-def _on_page_event(sender, **kwargs):
-    _invalidate_now_and_on_commit()
+    bases = (Page, Site, BaseSiteSetting, BaseViewRestriction, Redirect, AbstractImage,
+             AbstractDocument, TrainingTopic, VenueKind, Area)
+    return [model for model in apps.get_models() if issubclass(model, bases)]
 
 
 def connect_signals():
-    from django.db.models.signals import post_delete, post_save
+    """Connected per model (a receiver for every model would stop Django deleting rows of the
+    others in bulk), including the many-to-many links of pages and restrictions."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
 
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
-    post_save.connect(_on_change, dispatch_uid="home.page_cache.save")
-    post_delete.connect(_on_change, dispatch_uid="home.page_cache.delete")
+    for model in _shown_on_pages():
+        label = model._meta.label_lower
+        post_save.connect(_on_change, sender=model, dispatch_uid=f"home.page_cache.save.{label}")
+        post_delete.connect(_on_event, sender=model, dispatch_uid=f"home.page_cache.delete.{label}")
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            uid = f"home.page_cache.m2m.{through._meta.label_lower}"
+            m2m_changed.connect(_on_event, sender=through, dispatch_uid=uid)
     for signal in (page_published, page_unpublished, post_page_move):
-        signal.connect(_on_page_event, dispatch_uid=f"home.page_cache.{id(signal)}")
+        signal.connect(_on_event, dispatch_uid=f"home.page_cache.{id(signal)}")

@@ -11,6 +11,7 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from home import page_cache
 from home.blocks import BodyBlock
 from home.pagination import paginate
 from home.search import SegmentedSearchMixin, stream_text
@@ -25,7 +26,7 @@ class ListingPage(SegmentedSearchMixin, Page):
     # Served to anonymous visitors from the page cache (home.page_cache), one entry per
     # page number and filter.
     anonymous_cache = True
-    anonymous_cache_params = ("page", "kind", "year")
+    anonymous_cache_params = {"page": r"[1-9][0-9]{0,3}", "kind": r"[a-z0-9_-]{1,50}", "year": r"[0-9]{4}"}
 
     intro = models.TextField(_("introduction"), blank=True, max_length=400)
 
@@ -46,7 +47,10 @@ class ListingPage(SegmentedSearchMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         kinds = list(VenueKind.objects.all())
         kind = request.GET.get("kind", "")
-        context.update(kinds=kinds, selected_kind=kind if kind in {k.slug for k in kinds} else "")
+        known = kind in {k.slug for k in kinds}
+        if kind and not known:
+            page_cache.refuse(request)
+        context.update(kinds=kinds, selected_kind=kind if known else "")
         return context
 
 
@@ -66,6 +70,8 @@ class NoticeIndexPage(ListingPage):
         if year.isdigit() and int(year) in years:
             notices = notices.filter(date__year=int(year))
         else:
+            if year:
+                page_cache.refuse(request)
             year = ""
         if context["selected_kind"]:
             # A notice that names no kind concerns every kind.

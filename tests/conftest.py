@@ -83,3 +83,4 @@ def fresh_page_cache():
     from home import page_cache
 
     page_cache.invalidate()
+    page_cache._pages_here.clear()

@@ -44,7 +44,7 @@ def add_content(notice_index, training_index, start, count):
 
 
 def count_queries(client, url, status=200):
-    client.get(url)  # warm the per-process caches (site root paths)
+    client.get(url)  # warm the caches (site root paths; the menu and footer: home.chrome)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == status, url

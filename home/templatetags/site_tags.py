@@ -1,32 +1,34 @@
 from django import template
 
-from wagtail.models import Page, Site
+from wagtail.models import Page
+
+from home.chrome import chrome
 
 register = template.Library()
 
 
-def _site_root(request):
-    # Wagtail caches the site on the request, so this costs one query per request at most.
-    site = Site.find_for_request(request)
-    return site.root_page if site else None
-
-
 @register.inclusion_tag("includes/main_menu.html", takes_context=True)
 def main_menu(context):
-    """The pages editors tick as "show in menus" under the home page, in tree order."""
+    """The pages editors tick as "show in menus" under the home page, in tree order (read
+    through home.chrome, which keeps them until content changes)."""
     request = context["request"]
-    root = _site_root(request)
-    items = list(root.get_children().live().public().in_menu()) if root else []
+    site_chrome = chrome(request)
     current = context.get("page")
     current_path = current.path if isinstance(current, Page) else ""
     return {
-        "home_is_current": bool(root) and current_path == root.path,
+        "home_is_current": bool(site_chrome.root_path) and current_path == site_chrome.root_path,
         "items": [
             (item, item.path == current_path, current_path.startswith(item.path))
-            for item in items
+            for item in site_chrome.menu
         ],
         "request": request,
     }
+
+
+@register.simple_tag(takes_context=True)
+def site_footer(context):
+    """The footer's contact and filing details (home.chrome)."""
+    return chrome(context["request"]).footer
 
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)

@@ -11,8 +11,8 @@ town's own install) the tokens are compared as text."""
 import re
 
 from django.db import connections
-from django.db.models import BooleanField, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, F, Q
+from django.db.models.expressions import Expression
 
 from home.search import segment_for_index, segment_query
 
@@ -27,6 +27,44 @@ def tokens_for(name):
     return f" {segment_for_index(name)} "
 
 
+def fill_missing(batch=2000):
+    """Tokens for venues that have none: those written by a release before the name search
+    (during an upgrade, between the migration and the reload). Run by daily_jobs."""
+    from venues.models import Venue
+
+    filled = 0
+    while True:
+        venues = list(Venue.objects.filter(name_tokens="").exclude(name="").only("pk", "name")[:batch])
+        for venue in venues:
+            venue.name_tokens = tokens_for(venue.name)
+        Venue.objects.bulk_update(venues, ["name_tokens"])
+        filled += len(venues)
+        if len(venues) < batch:
+            return filled
+
+
+class _TokensMatch(Expression):
+    """PostgreSQL: the name's tokens match the text-search query ``terms`` (the index's exact
+    expression, on the column as the query names it, also inside a subquery)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, terms):
+        super().__init__()
+        self.column, self.terms = F("name_tokens"), terms
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, expressions):
+        (self.column,) = expressions
+
+    def as_sql(self, compiler, connection):
+        column, params = compiler.compile(self.column)
+        sql = TSVECTOR.format(column=column) + " @@ to_tsquery('simple'::regconfig, %s)"
+        return sql, [*params, self.terms]
+
+
 def filter_by_name(queryset, text):
     """The venues of ``queryset`` whose name matches ``text``; none when nothing in the text
     can be searched for (punctuation only)."""
@@ -34,11 +72,9 @@ def filter_by_name(queryset, text):
     if not tokens:
         return queryset.none()
     if connections[queryset.db].vendor == "postgresql":
+        # Words of the query as parameters; a Latin word also as the start of a word.
         terms = " & ".join(f"{token}:*" if _WORD.match(token) else token for token in tokens)
-        column = f'"{queryset.model._meta.db_table}"."name_tokens"'
-        sql = TSVECTOR.format(column=column) + " @@ to_tsquery('simple'::regconfig, %s)"
-        # The SQL is fixed text; the query's words go in as a parameter.
-        return queryset.filter(RawSQL(sql, [terms], output_field=BooleanField()))  # noqa: S611
+        return queryset.filter(_TokensMatch(terms))
     condition = Q()
     for token in tokens:
         condition &= Q(name_tokens__contains=f" {token}" if _WORD.match(token) else f" {token} ")

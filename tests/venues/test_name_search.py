@@ -80,3 +80,26 @@ def test_postgresql_answers_a_name_search_from_the_gin_index(named):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "venue_name_tokens_gin" in plan
+
+
+def test_a_name_search_works_inside_a_subquery(named, tree):
+    from venues.models import Area
+
+    matching = filter_by_name(Venue.objects.all(), "川菜")
+    outer = Venue.objects.filter(pk__in=matching.values("pk"))
+    assert set(outer.values_list("name", flat=True)) == {"老王川菜馆"}
+    areas = Area.objects.filter(pk__in=filter_by_name(Venue.objects.all(), "火锅").values("area"))
+    assert list(areas) == [tree["qinggang-1"]]
+
+
+def test_the_daily_job_indexes_names_an_older_release_wrote(named):
+    import io
+
+    from django.core.management import call_command
+
+    Venue.objects.filter(name="老王川菜馆").update(name_tokens="")  # inserted by the release before
+    assert found("川菜") == set()
+    out = io.StringIO()
+    call_command("daily_jobs", stdout=out)
+    assert "names indexed: 1" in out.getvalue()
+    assert found("川菜") == {"老王川菜馆"}

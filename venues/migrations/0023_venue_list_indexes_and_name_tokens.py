@@ -46,7 +46,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='venue',
             name='name_tokens',
-            field=models.TextField(blank=True, default='', editable=False),
+            # A default in the database too: the release before this one inserts venues without
+            # the column until it is reloaded (venues.name_search.fill_missing indexes them).
+            field=models.TextField(blank=True, db_default='', default='', editable=False),
         ),
         migrations.AddIndex(
             model_name='venue',

@@ -56,7 +56,7 @@ class Venue(models.Model):
 
     name = models.CharField(_("venue name"), max_length=100)
     # The name's search tokens (venues.name_search), kept by save().
-    name_tokens = models.TextField(editable=False, blank=True, default="")
+    name_tokens = models.TextField(editable=False, blank=True, default="", db_default="")
     kind = models.ForeignKey(
         "venues.VenueKind", on_delete=models.PROTECT, related_name="venues",
         verbose_name=_("main kind"),

@@ -1,11 +1,12 @@
 """The daily work: recompute risk levels and due dates (rules over dates change with the
-calendar), then send the reminders that are due. Safe to run as often as you like: each
+calendar), then send the reminders that are due, and index the names of venues an older
+release wrote (venues.name_search). Safe to run as often as you like: each
 reminder goes once per due date. In production run it from cron or a systemd timer, e.g.
 ``15 7 * * * cd /srv/portal && .venv/bin/python manage.py daily_jobs``."""
 
 from django.core.management.base import BaseCommand
 
-from venues import reminders, schedule
+from venues import name_search, reminders, schedule
 
 
 class Command(BaseCommand):
@@ -14,4 +15,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         changed = schedule.refresh()
         sent = reminders.send_reminders()
-        self.stdout.write(f"venues updated: {changed}; reminders sent: {sent}")
+        named = name_search.fill_missing()
+        self.stdout.write(f"venues updated: {changed}; reminders sent: {sent}; names indexed: {named}")

@@ -9,10 +9,10 @@ the scheme, host, path and query string; a page lists the query parameters it re
 form of their values (``anonymous_cache_params``), and a request with any other parameter or
 value is not stored, so made-up addresses cannot fill the cache.
 
-Every stored page carries the cache's generation; publishing, unpublishing, moving or deleting a
-page, or saving a site setting, an image, a document, a training topic, a site, a redirect or a
-venue kind, starts a new
-generation (``invalidate``), so nothing stored before is served again. A page is also dropped
+Every stored page carries the cache's generation. Publishing, unpublishing, moving or deleting a
+page, changing who may see a page, or saving a site setting, image, document, training topic,
+site, redirect, venue kind or area starts a new generation (``invalidate``; the models are
+listed in ``_shown_on_pages``), so nothing stored before is served again. A page is also dropped
 after ``PAGE_CACHE_SECONDS`` (scheduled publishing in another process with a per-process cache,
 as in development, is never stale for longer).
 
@@ -172,15 +172,17 @@ def _invalidate_now_and_on_commit():
 # A page saved with only these fields changed is a draft or a lock: what visitors see is the
 # same (publishing, unpublishing and moving have signals of their own).
 DRAFT_ONLY_FIELDS = frozenset({
-    "comments", "latest_revision_created_at", "draft_title", "latest_revision",
-    "has_unpublished_changes", "locked", "locked_by", "locked_at",
+    "latest_revision_created_at", "draft_title", "latest_revision", "has_unpublished_changes",
+    "locked", "locked_by", "locked_at",
 })
 
 
 def _on_change(sender, instance=None, update_fields=None, **kwargs):
     from wagtail.models import Page
+    from wagtail.models.pages import COMMENTS_RELATION_NAME
 
-    if isinstance(instance, Page) and update_fields and set(update_fields) <= DRAFT_ONLY_FIELDS:
+    draft_only = DRAFT_ONLY_FIELDS | {COMMENTS_RELATION_NAME}
+    if isinstance(instance, Page) and update_fields and set(update_fields) <= draft_only:
         return
     _invalidate_now_and_on_commit()
 

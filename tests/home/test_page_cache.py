@@ -158,3 +158,15 @@ def test_requests_for_anything_but_a_known_page_never_ask_the_cache(client, home
     client.get("/")
     client.get("/")
     assert calls  # a page this process has served is looked up
+
+
+def test_saving_a_draft_keeps_the_stored_pages(home, notice_index):
+    from django.core.cache import cache
+
+    notice = make_notice(notice_index, 1, title="已发布的标题")
+    stored(notice.url)
+    before = cache.get(page_cache.GENERATION_KEY)
+    notice.title = "草稿里的新标题"
+    notice.save_revision()  # a draft: visitors still see the published page
+    assert cache.get(page_cache.GENERATION_KEY) == before
+    assert "已发布的标题" in stored(notice.url).content.decode()

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from venues import schedule
-from venues.access import is_back_office, venues_for
+from venues.access import is_back_office, of_venues_for, venues_for
 from venues.models import (
     Answer,
     EvidencePhoto,
@@ -244,11 +244,11 @@ def _render(page, request, template, status=200, **context):
 
 
 def _checks_of(request):
-    return SelfCheck.objects.filter(venue__in=venues_for(request.user)).select_related("venue")
+    return of_venues_for(request.user, SelfCheck.objects.select_related("venue"))
 
 
 def _hazards_of(request):
-    return Hazard.objects.filter(venue__in=venues_for(request.user)).select_related("venue", "selfcheck")
+    return of_venues_for(request.user, Hazard.objects.select_related("venue", "selfcheck"))
 
 
 def _group_of(check):

@@ -17,6 +17,13 @@ def venues_for(user, queryset=None):
     return queryset.none() if scope is None else queryset.filter(scope)
 
 
+def of_venues_for(user, queryset, prefix="venue__"):
+    """The rows of ``queryset`` (self-checks, hazards, photos…) whose venue, reached through
+    ``prefix``, ``user`` may see."""
+    scope = scope_q(user, prefix)
+    return queryset.none() if scope is None else queryset.filter(scope)
+
+
 def scope_q(user, prefix=""):
     """The venues ``user`` may see, as a filter on the venue reached through ``prefix`` (for
     example "venue__" from self-checks and hazards, so that the database starts from the few

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from home.pagination import paginate
 
 from . import schedule
-from .access import areas_for, scope_roots, venues_for
+from .access import areas_for, of_venues_for, scope_roots, venues_for
 from .models import (
     Answer,
     Area,
@@ -54,12 +54,12 @@ def _require(request, permission):
 
 def _selfchecks(request):
     _require(request, "venues.view_selfcheck")
-    return SelfCheck.objects.filter(venue__in=venues_for(request.user))
+    return of_venues_for(request.user, SelfCheck.objects.all())
 
 
 def _hazards(request):
     _require(request, "venues.view_hazard")
-    return Hazard.objects.filter(venue__in=venues_for(request.user))
+    return of_venues_for(request.user, Hazard.objects.all())
 
 
 def _area_choices(user):

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .access import venues_for
+from .access import of_venues_for
 from .models import (
     Area,
     EvidencePhoto,
@@ -57,7 +57,7 @@ def venue_card(request, code):
 
 def venue_photo(request, photo_id):
     """A venue's photo, for those who may see the venue (its owner, staff in scope)."""
-    photo = get_object_or_404(VenuePhoto.objects.filter(venue__in=venues_for(request.user)), pk=photo_id)
+    photo = get_object_or_404(of_venues_for(request.user, VenuePhoto.objects.all()), pk=photo_id)
     response = FileResponse(photo.file.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
     return response
@@ -66,7 +66,7 @@ def venue_photo(request, photo_id):
 def evidence_photo(request, photo_id):
     """A photo of a hazard or of its fix, for those who may see the venue (its owner and
     operators, staff in scope)."""
-    photos = EvidencePhoto.objects.filter(venue__in=venues_for(request.user))
+    photos = of_venues_for(request.user, EvidencePhoto.objects.all())
     photo = get_object_or_404(photos, pk=photo_id)
     response = FileResponse(photo.file.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"

@@ -63,8 +63,8 @@ def chrome(request):
     site = Site.find_for_request(request)
     key = f"chrome:{site.pk if site else 0}"
     try:
-        stored = cache.get_many([page_cache.GENERATION_KEY, key])
-        generation = page_cache.current_generation(stored)
+        stored = cache.get_many([page_cache.GENERATION.key, key])
+        generation = page_cache.GENERATION.current(stored)
     except Exception:  # the cache is down: read them from the database
         logger.exception("cache unavailable")
         stored, generation = {}, None

@@ -24,16 +24,16 @@ is stored on its second request in a process, with the generation read before it
 import hashlib
 import logging
 import re
-import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpResponse
+
+from portal.generations import Generation
 
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "pagecache:generation"
+GENERATION = Generation("pagecache:generation")
 
 # The keys of the pages this process has served: only these are looked up in the cache, so that
 # requests for anything else cost no round trip to it. Each process learns its own on its first
@@ -80,26 +80,9 @@ def refuse(request):
     setattr(request, _MARK, False)
 
 
-def current_generation(found):
-    """The generation read with the page. A missing one (never set, or evicted) starts anew
-    from the clock, so that it never equals one that pages were stored under before."""
-    generation = found.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
-
-
 def invalidate():
-    """A new generation: every page stored so far is out of date. Never raises: content has
-    been saved whatever the cache says."""
-    try:
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:  # no generation yet, or evicted
-            cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
-    except Exception:
-        logger.exception("page cache unavailable: pages stay until they expire")
+    """A new generation: every page stored so far is out of date."""
+    GENERATION.bump()
 
 
 def _storable(request, response):
@@ -126,8 +109,8 @@ class AnonymousPageCacheMiddleware:
             # the card, search and the floor views never pay for one).
             return self._render(request, key, None)
         try:
-            found = cache.get_many([GENERATION_KEY, key])
-            generation = current_generation(found)
+            found = cache.get_many([GENERATION.key, key])
+            generation = GENERATION.current(found)
         except Exception:  # the cache is down: serve the page, uncached
             logger.exception("page cache unavailable")
             return self.get_response(request)
@@ -162,13 +145,6 @@ class AnonymousPageCacheMiddleware:
         return response
 
 
-def _invalidate_now_and_on_commit():
-    # Now, for whoever reads in this transaction; again on commit, since a page rendered
-    # between the two from the data before the commit would otherwise be stored as current.
-    invalidate()
-    transaction.on_commit(invalidate)
-
-
 # A page saved with only these fields changed is a draft or a lock: what visitors see is the
 # same (publishing, unpublishing and moving have signals of their own).
 DRAFT_ONLY_FIELDS = frozenset({
@@ -184,11 +160,11 @@ def _on_change(sender, instance=None, update_fields=None, **kwargs):
     draft_only = DRAFT_ONLY_FIELDS | {COMMENTS_RELATION_NAME}
     if isinstance(instance, Page) and update_fields and set(update_fields) <= draft_only:
         return
-    _invalidate_now_and_on_commit()
+    GENERATION.bump_now_and_on_commit()
 
 
 def _on_event(sender, **kwargs):
-    _invalidate_now_and_on_commit()
+    GENERATION.bump_now_and_on_commit()
 
 
 def _shown_on_pages():

@@ -136,7 +136,7 @@ def test_a_lost_generation_never_brings_back_old_pages(home, notice_index):
     from django.core.cache import cache
 
     stored("/")
-    cache.delete(page_cache.GENERATION_KEY)  # evicted by the cache server
+    cache.delete(page_cache.GENERATION.key)  # evicted by the cache server
     _, queries = get(Client(), "/")
     assert queries > 0
 
@@ -165,8 +165,8 @@ def test_saving_a_draft_keeps_the_stored_pages(home, notice_index):
 
     notice = make_notice(notice_index, 1, title="已发布的标题")
     stored(notice.url)
-    before = cache.get(page_cache.GENERATION_KEY)
+    before = cache.get(page_cache.GENERATION.key)
     notice.title = "草稿里的新标题"
     notice.save_revision()  # a draft: visitors still see the published page
-    assert cache.get(page_cache.GENERATION_KEY) == before
+    assert cache.get(page_cache.GENERATION.key) == before
     assert "已发布的标题" in stored(notice.url).content.decode()

@@ -78,9 +78,12 @@ def private_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def fresh_page_cache():
-    """Pages stored by an earlier test (whose data was rolled back) are never served."""
+def fresh_caches():
+    """Pages and to-do counts stored by an earlier test (whose data was rolled back) are never
+    served."""
     from home import page_cache
+    from venues import todo
 
     page_cache.invalidate()
     page_cache._pages_here.clear()
+    todo.GENERATION.bump()

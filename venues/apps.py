@@ -15,3 +15,7 @@ class VenuesConfig(AppConfig):
         from .spreadsheets import protect_wagtail_exports
 
         protect_wagtail_exports()  # no text in a .csv export is a live formula
+
+        from .todo import connect_signals
+
+        connect_signals()  # the staff to-do counts start anew when what they count changes

@@ -100,6 +100,10 @@ def _refresh_due_dates(venues, rules):
             venue.selfcheck_due_on = due
             changed.append(venue)
     Venue.objects.bulk_update(changed, ["selfcheck_due_on"])
+    if changed:
+        from .todo import GENERATION  # bulk updates send no signal: count overdue venues anew
+
+        GENERATION.bump_now_and_on_commit()
     return len(changed)
 
 

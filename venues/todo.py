@@ -1,11 +1,19 @@
-"""The staff to-do list: what waits for this person, within their scope. Computed from the
-records themselves, so it is never out of date. What is escalated comes first: overdue
-hazards, for the town emergency office the major hazards not yet closed, and venues whose
-self-check is overdue; then registrations and correction requests to answer, self-checks to
-review and fixes to re-check."""
+"""The staff to-do list: what waits for this person, within their scope. Counted from the
+records themselves: what is escalated comes first (overdue hazards, for the town emergency
+office the major hazards not yet closed, and venues whose self-check is overdue); then
+registrations and correction requests to answer, self-checks to review and fixes to re-check.
 
+Over a whole district the counts read tens of thousands of rows, so they are kept in the cache
+per person and day, with a generation (portal.generations) that any change to a venue,
+self-check, hazard, correction request, area or person's scope moves on: a count is never
+older than the last change (``TODO_CACHE_SECONDS`` bounds changes made without signals, such
+as bulk updates)."""
+
+import logging
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -13,9 +21,15 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.ui.components import Component
 
+from portal.generations import Generation
+
 from . import schedule
 from .access import corrections_for, scope_q, venues_for
 from .models import CorrectionStatus, Hazard, HazardStatus, SelfCheck, SelfCheckStatus, Severity, VenueStatus
+
+logger = logging.getLogger(__name__)
+
+GENERATION = Generation("todo:generation")
 
 
 @dataclass
@@ -26,32 +40,97 @@ class Item:
 
 
 def todo_items(user):
-    """What waits for ``user``, escalations first, in a constant number of queries."""
-    escalated, waiting = _selfcheck_items(user)
-    if not (user.has_perm("venues.view_venue") or user.has_perm("venues.review_venue")):
-        return escalated + waiting
-    # One query for every count over venues, reading only the rows that can count (by the
-    # indexes on status and on the due date) rather than the whole register.
-    today = timezone.localdate()
-    to_count = Q(status__in=[VenueStatus.SUBMITTED, VenueStatus.RESUBMITTED]) | schedule.overdue_q(today)
-    counts = venues_for(user).filter(to_count).aggregate(
-        new=Count("pk", filter=Q(status=VenueStatus.SUBMITTED)),
-        again=Count("pk", filter=Q(status=VenueStatus.RESUBMITTED)),
-        selfcheck_overdue=Count("pk", filter=schedule.overdue_q(today)),
-    )
-    venues = reverse("venues_venue_modeladmin_index")
-    escalated.append(Item(_("Venues whose self-check is overdue"), counts["selfcheck_overdue"],
-                          f"{venues}?selfcheck=overdue"))
-    if user.has_perm("venues.review_venue"):
-        waiting = [
+    """What waits for ``user``, escalations first."""
+    may = _may(user)
+    counts = _cached_counts(user, may)
+    venues, selfchecks, hazards = (reverse(name) for name in (
+        "venues_venue_modeladmin_index", "venues_selfcheck_index", "venues_hazard_index"))
+    escalated, waiting = [], []
+    if may["hazards"]:
+        escalated.append(Item(_("Overdue hazards"), counts["overdue"], f"{hazards}?overdue=yes"))
+        if may["town"]:
+            escalated.append(Item(_("Major hazards not yet closed in the town"), counts["major"],
+                                  f"{hazards}?major=yes"))
+    if may["venues"]:
+        escalated.append(Item(_("Venues whose self-check is overdue"), counts["selfcheck_overdue"],
+                              f"{venues}?selfcheck=overdue"))
+    if may["review_venues"]:
+        waiting += [
             Item(_("New registrations to review"), counts["new"], f"{venues}?status=submitted"),
             Item(_("Resubmitted registrations to review"), counts["again"], f"{venues}?status=resubmitted"),
-            Item(_("Owners' requests to correct their data"),
-                 corrections_for(user).filter(status=CorrectionStatus.OPEN).count(),
+            Item(_("Owners' requests to correct their data"), counts["corrections"],
                  reverse("venues_correction_index")),
-            *waiting,
         ]
+    if may["review_selfchecks"]:
+        waiting.append(Item(_("Self-checks awaiting review"), counts["selfchecks"],
+                            f"{selfchecks}?status=submitted"))
+    if may["hazards"] and may["verify"]:
+        waiting.append(Item(_("Fixes awaiting your re-check"), counts["rectified"],
+                            f"{hazards}?status=rectified"))
     return escalated + waiting
+
+
+def _may(user):
+    return {
+        "venues": user.has_perm("venues.view_venue") or user.has_perm("venues.review_venue"),
+        "review_venues": user.has_perm("venues.review_venue"),
+        "review_selfchecks": user.has_perm("venues.review_selfcheck"),
+        "hazards": user.has_perm("venues.view_hazard"),
+        "verify": user.has_perm("venues.verify_hazard"),
+        "town": is_town_office(user),
+    }
+
+
+def _cached_counts(user, may):
+    today = timezone.localdate()
+    seconds = getattr(settings, "TODO_CACHE_SECONDS", 0)
+    if not seconds:
+        return count(user, may, today)
+    # What the person may do is part of the key: a new role counts anew.
+    key = f"todo:{user.pk}:{today.isoformat()}:{''.join('1' if may[k] else '0' for k in sorted(may))}"
+    try:
+        found = cache.get_many([GENERATION.key, key])
+        generation = GENERATION.current(found)
+    except Exception:  # the cache is down: count
+        logger.exception("cache unavailable: to-do counts not kept")
+        return count(user, may, today)
+    entry = found.get(key)
+    if entry is not None and entry[0] == generation:
+        return entry[1]
+    counts = count(user, may, today)
+    try:
+        cache.set(key, (generation, counts), timeout=seconds)
+    except Exception:
+        logger.exception("cache unavailable: to-do counts not kept")
+    return counts
+
+
+def count(user, may, today):
+    """Every count ``user`` may see, in at most four queries (and the person's areas)."""
+    counts = {}
+    in_scope = scope_q(user, "venue__")  # on each row's venue: the database starts from the rows
+    if in_scope is None:  # no venues: every count is nought
+        in_scope = Q(pk__in=[])
+    if may["review_selfchecks"]:
+        counts["selfchecks"] = SelfCheck.objects.filter(in_scope, status=SelfCheckStatus.SUBMITTED).count()
+    if may["hazards"]:
+        # Closed hazards never count: only the others are read (the index on status).
+        counts.update(Hazard.objects.filter(in_scope).exclude(status=HazardStatus.CLOSED).aggregate(
+            rectified=Count("pk", filter=Q(status=HazardStatus.RECTIFIED)),
+            overdue=Count("pk", filter=Hazard.overdue_q(today)),
+            major=Count("pk", filter=Q(severity=Severity.MAJOR)),
+        ))
+    if may["venues"]:
+        # Only the rows that can count, by the indexes on status and on the due date.
+        to_count = Q(status__in=[VenueStatus.SUBMITTED, VenueStatus.RESUBMITTED]) | schedule.overdue_q(today)
+        counts.update(venues_for(user).filter(to_count).aggregate(
+            new=Count("pk", filter=Q(status=VenueStatus.SUBMITTED)),
+            again=Count("pk", filter=Q(status=VenueStatus.RESUBMITTED)),
+            selfcheck_overdue=Count("pk", filter=schedule.overdue_q(today)),
+        ))
+    if may["review_venues"]:
+        counts["corrections"] = corrections_for(user).filter(status=CorrectionStatus.OPEN).count()
+    return counts
 
 
 def is_town_office(user):
@@ -60,36 +139,25 @@ def is_town_office(user):
     return user.is_superuser or bool(profile and profile.office_id and profile.office.is_town_office)
 
 
-def _selfcheck_items(user):
-    """(escalated, waiting): overdue hazards and, for the town office, the open major hazards;
-    self-checks to review and fixes to re-check. One query for the self-checks and one for
-    all the hazard counts."""
-    escalated, items = [], []
-    # On the venue of each row, so that the database starts from the few rows that count.
-    in_scope = scope_q(user, "venue__")
-    if in_scope is None:  # no venues: every count is nought
-        in_scope = Q(pk__in=[])
-    if user.has_perm("venues.review_selfcheck"):
-        waiting = SelfCheck.objects.filter(in_scope, status=SelfCheckStatus.SUBMITTED)
-        items.append(Item(_("Self-checks awaiting review"), waiting.count(),
-                          reverse("venues_selfcheck_index") + "?status=submitted"))
-    if not user.has_perm("venues.view_hazard"):
-        return escalated, items
-    # Closed hazards never count: only the others are read (the index on status).
-    counts = Hazard.objects.filter(in_scope).exclude(status=HazardStatus.CLOSED).aggregate(
-        rectified=Count("pk", filter=Q(status=HazardStatus.RECTIFIED)),
-        overdue=Count("pk", filter=Hazard.overdue_q(timezone.localdate())),
-        major=Count("pk", filter=Q(severity=Severity.MAJOR) & ~Q(status=HazardStatus.CLOSED)),
-    )
-    hazards = reverse("venues_hazard_index")
-    if user.has_perm("venues.verify_hazard"):
-        items.append(Item(_("Fixes awaiting your re-check"), counts["rectified"],
-                          f"{hazards}?status=rectified"))
-    escalated.append(Item(_("Overdue hazards"), counts["overdue"], f"{hazards}?overdue=yes"))
-    if is_town_office(user):
-        escalated.append(Item(_("Major hazards not yet closed in the town"), counts["major"],
-                              f"{hazards}?major=yes"))
-    return escalated, items
+def _on_change(sender, **kwargs):
+    GENERATION.bump_now_and_on_commit()
+
+
+def connect_signals():
+    """Any change to what the counts read, or to whose scope holds what, starts a new
+    generation. Connected per model, with their many-to-many links."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from .models import Area, CorrectionRequest, Office, StaffProfile, Venue
+
+    for model in (Venue, SelfCheck, Hazard, CorrectionRequest, Area, Office, StaffProfile):
+        label = model._meta.label_lower
+        post_save.connect(_on_change, sender=model, dispatch_uid=f"venues.todo.save.{label}")
+        post_delete.connect(_on_change, sender=model, dispatch_uid=f"venues.todo.delete.{label}")
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(_on_change, sender=through,
+                                dispatch_uid=f"venues.todo.m2m.{through._meta.label_lower}")
 
 
 class TodoPanel(Component):

@@ -239,6 +239,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # How long a public page stays in the page cache at most (home.page_cache); publishing
 # replaces it at once. 0 turns the page cache off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# How long the staff to-do counts stay in the cache at most (venues.todo); any change to what
+# they count replaces them at once. 0 counts on every request.
+TODO_CACHE_SECONDS = int(os.environ.get("TODO_CACHE_SECONDS", "300"))
 
 
 def redis_caches(url, key_prefix):

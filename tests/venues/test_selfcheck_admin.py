@@ -715,19 +715,23 @@ def test_todo_counts_selfchecks_fixes_overdue_and_major_hazards(client, tree, wo
 
 
 def test_todo_counts_take_a_few_queries_however_many_hazards(client, tree, world):
-    from venues.todo import _selfcheck_items
+    from django.utils import timezone
+
+    from venues import todo
 
     user = make_member(TOWN_OFFICE, tree["town"], office=town_office())
     user = type(user).objects.get(pk=user.pk)
-    _selfcheck_items(user)  # warm the permission cache
+    may = todo._may(user)  # and the permission cache warmed
     with CaptureQueriesContext(connection) as few:
-        _selfcheck_items(user)
+        todo.count(user, may, timezone.localdate())
     for n in range(3):
         submitted(a_venue(tree["mugen-2"], f"木根店{n}"), fail=[GENERAL, MAJOR])
     with CaptureQueriesContext(connection) as many:
-        _selfcheck_items(user)
-    # The person's areas, the self-checks awaiting review, and every hazard count at once.
-    assert len(many) == len(few) == 3
+        counts = todo.count(user, may, timezone.localdate())
+    assert counts["selfchecks"] == 3 + 3  # the world's three and the new ones
+    # The self-checks awaiting review, every hazard count at once, every venue count at once,
+    # the correction requests, and the person's areas and office for each of their scopes.
+    assert len(many) == len(few) == 8
 
 
 # --- Constant query counts -----------------------------------------------------------------------

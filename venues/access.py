@@ -107,6 +107,25 @@ def areas_for(user):
     return Area.objects.filter(within)
 
 
+def area_filter_choices(user, value=""):
+    """The areas the lists' area filters offer, as (id, label): the way from the person's own
+    area down to the chosen one (``value``, an area id) and the chosen one's children; with
+    nothing chosen, the person's area and its children (or their areas, when they have
+    several). One chooses a town, then a village, then a grid, so the list stays short however
+    many villages and grids a district holds. Labels are indented by depth."""
+    roots = scope_roots(user)
+    chosen = Area.objects.filter(pk=value).first() if str(value).isdigit() else None
+    root = next((r for r in roots if chosen and chosen.path.startswith(r.path)), None)
+    if root is None:  # nothing chosen, or outside the person's areas
+        if len(roots) != 1:
+            return [(str(area.pk), area.name) for area in sorted(roots, key=lambda area: area.path)]
+        root = chosen = roots[0]
+    steps = range(len(root.path), len(chosen.path) + 1, Area.steplen)
+    way = Area.objects.filter(path__in=[chosen.path[:end] for end in steps])
+    shown = sorted([*way, *chosen.get_children()], key=lambda area: area.path)
+    return [(str(area.pk), "　" * (area.depth - root.depth) + area.name) for area in shown]
+
+
 def area_in_scope(user, area):
     """Whether ``area`` lies within the areas the person works in."""
     return any(area.path.startswith(root.path) for root in scope_roots(user))

@@ -20,9 +20,9 @@ from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.views import IndexView, InspectView
 
 from . import schedule
-from .access import area_in_scope, areas_for, kinds_for, may_help_owner, venues_for
+from .access import area_filter_choices, area_in_scope, kinds_for, may_help_owner, venues_for
 from .forms import PhotoForm
-from .models import Area, AreaLevel, AuditEntry, HazardStatus, SafetyRules, Venue, VenueStatus
+from .models import Area, AuditEntry, HazardStatus, SafetyRules, Venue, VenueStatus
 from .photos import may_add_photo
 from .qr import public_card_url, qr_svg
 from .workflows import claims, registration, selfchecks
@@ -234,14 +234,13 @@ def reissue_code(request, venue_id):
 
 
 class VillageFilter(SimpleListFilter):
-    """Villages and grids, but only those within the person's own areas."""
+    """The areas within the person's own, one level at a time (access.area_filter_choices)."""
 
-    title = gettext_lazy("village or grid")
+    title = gettext_lazy("area")
     parameter_name = "area"
 
     def lookups(self, request, model_admin):
-        areas = areas_for(request.user).filter(level__gte=AreaLevel.VILLAGE).order_by("path")
-        return [(str(a.pk), ("　" if a.level == AreaLevel.GRID else "") + a.name) for a in areas]
+        return area_filter_choices(request.user, request.GET.get(self.parameter_name, ""))
 
     def queryset(self, request, queryset):
         if not self.value():

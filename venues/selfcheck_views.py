@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from home.pagination import paginate
 
 from . import schedule
-from .access import areas_for, of_venues_for, scope_roots, venues_for
+from .access import area_filter_choices, areas_for, of_venues_for, scope_roots, venues_for
 from .models import (
     Answer,
     Area,
@@ -60,12 +60,6 @@ def _selfchecks(request):
 def _hazards(request):
     _require(request, "venues.view_hazard")
     return of_venues_for(request.user, Hazard.objects.all())
-
-
-def _area_choices(user):
-    """Villages and their grids within the person's scope, for the lists' filters."""
-    areas = areas_for(user).filter(level__gte=AreaLevel.VILLAGE).order_by("path")
-    return [(str(area.pk), ("　" if area.level == AreaLevel.GRID else "") + area.name) for area in areas]
 
 
 def _in_area(queryset, user, value):
@@ -122,7 +116,8 @@ def selfcheck_index(request):
     page = paginate(request, checks, PER_PAGE)
     return render(request, "venues/admin/selfcheck_index.html", {
         "page": page, "rows": _with_villages(page), "status": status, "village": village,
-        "assisted": assisted, "statuses": SELFCHECK_SHOWN, "areas": _area_choices(request.user),
+        "assisted": assisted, "statuses": SELFCHECK_SHOWN,
+        "areas": area_filter_choices(request.user, village),
     })
 
 
@@ -272,7 +267,8 @@ def hazard_index(request):
         "page": page, "rows": _with_villages(page), "counts": counts, "status": status,
         "venue_list": reverse("venues_venue_modeladmin_index"),
         "overdue": overdue, "major": major, "source": source, "village": village,
-        "statuses": HAZARD_SHOWN, "sources": HazardSource.choices, "areas": _area_choices(request.user),
+        "statuses": HAZARD_SHOWN, "sources": HazardSource.choices,
+        "areas": area_filter_choices(request.user, village),
     })
 
 

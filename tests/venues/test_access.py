@@ -93,3 +93,50 @@ def test_anonymous_and_disabled_users_see_nothing(tree, venues):
 
 def test_staff_without_areas_see_nothing(venues):
     assert names(make_staff()) == set()
+
+
+# --- The lists' area filters -----------------------------------------------------------------
+
+def offered(user, chosen=""):
+    from venues.access import area_filter_choices
+
+    return [label for _value, label in area_filter_choices(user, chosen)]
+
+
+def test_the_area_filter_goes_down_one_level_at_a_time(tree):
+    town = make_staff(tree["town"])
+    # The town and its villages; a grid only once its village is chosen.
+    assert offered(town) == ["双河镇", "　木根村", "　青杠村"]  # in the tree's order
+    assert offered(town, str(tree["qinggang"].pk)) == [
+        "双河镇", "　青杠村", "　　青杠村第1网格", "　　青杠村第2网格"]
+    assert offered(town, str(tree["qinggang-2"].pk)) == ["双河镇", "　青杠村", "　　青杠村第2网格"]
+    # Village staff start at their village, and never see above it.
+    village = make_staff(tree["qinggang"])
+    assert offered(village) == ["青杠村", "　青杠村第1网格", "　青杠村第2网格"]
+    assert offered(village, str(tree["qinggang-1"].pk)) == ["青杠村", "　青杠村第1网格"]
+
+
+def test_the_area_filter_never_offers_an_area_outside_the_persons_own(tree):
+    village = make_staff(tree["qinggang"])
+    for chosen in (tree["mugen"].pk, tree["mugen-1"].pk, tree["town"].pk, "abc", 99999):
+        assert offered(village, str(chosen)) == ["青杠村", "　青杠村第1网格", "　青杠村第2网格"]
+    # Someone with two areas starts from both.
+    two_grids = make_staff(tree["qinggang-1"], tree["mugen-2"])
+    assert offered(two_grids) == ["木根村第2网格", "青杠村第1网格"]
+    assert offered(two_grids, str(tree["mugen-2"].pk)) == ["木根村第2网格"]
+    assert offered(make_staff()) == []
+
+
+def test_the_venue_list_offers_the_chosen_villages_grids(client, tree):
+    make_venue(tree["qinggang-1"], name="青杠一店")
+    make_venue(tree["mugen-1"], name="木根一店")
+    client.force_login(make_staff(tree["town"]))
+    def choice(area):
+        return f'area={tree[area].pk}"'
+
+    html = client.get("/admin/venues/venue/").content.decode()
+    assert choice("qinggang") in html and choice("qinggang-1") not in html
+    response = client.get("/admin/venues/venue/", {"area": tree["qinggang"].pk})
+    html = response.content.decode()
+    assert choice("qinggang-1") in html and choice("mugen-1") not in html
+    assert {venue.name for venue in response.context["view"].queryset} == {"青杠一店"}

@@ -37,7 +37,7 @@ from django.utils import timezone, translation
 
 from wagtail.models import Page, Site
 
-from notices.models import NoticeIndexPage, NoticePage
+from notices.models import NOTICES_PER_PAGE, NoticeIndexPage, NoticePage
 from venues import name_search, schedule
 from venues.checklists import checklist_for
 from venues.models import (
@@ -79,6 +79,7 @@ GRIDS_PER_VILLAGE = 4
 VENUES_PER_TOWN = 5000  # the default number of towns follows the size
 CHUNK = 2000  # venues planned and written at a time
 NOTICES_PER_VENUES, MAX_NOTICES = 100, 500  # Wagtail pages are slow to make: a modest number
+MIN_NOTICES = NOTICES_PER_PAGE  # a full notices list at every size, so that sizes compare
 
 S, C, H = VenueStatus, SelfCheckStatus, HazardStatus
 
@@ -958,7 +959,8 @@ class Generator:
         _reset_sequences(Venue, SelfCheck, Hazard)
         self.summary.counts["venues"] = venues
         with self.timed("notices"):
-            self.notices(min(MAX_NOTICES, max(1, venues // NOTICES_PER_VENUES)) if venues else 0, villages)
+            count = min(MAX_NOTICES, max(MIN_NOTICES, venues // NOTICES_PER_VENUES)) if venues else 0
+            self.notices(count, villages)
 
 
 def _without_row_triggers():

@@ -175,6 +175,10 @@ class Venue(models.Model):
             models.Index(fields=["status", "area"], name="venue_status_area"),
             models.Index(fields=["selfcheck_due_on"], name="venue_selfcheck_due"),
             models.Index(fields=["risk_level"], name="venue_risk_level"),
+            # Possible duplicates (the venue page, census entry, the import): same credit code,
+            # or the same name at the same address.
+            models.Index(fields=["credit_code"], name="venue_credit_code"),
+            models.Index(fields=["name", "address"], name="venue_name_address"),
         ]
         verbose_name = _("venue")
         verbose_name_plural = _("venues")

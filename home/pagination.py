@@ -3,10 +3,10 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from home import page_cache
 
 
-def paginate(request, queryset, per_page):
+def paginate(request, queryset, per_page, paginator_class=Paginator):
     """The page asked for in ?page=; the first for nonsense, the last when past the end (those
     answers are not stored in the page cache under the odd address)."""
-    paginator = Paginator(queryset, per_page)
+    paginator = paginator_class(queryset, per_page)
     try:
         return paginator.page(request.GET.get("page", 1))
     except PageNotAnInteger:
@@ -15,3 +15,11 @@ def paginate(request, queryset, per_page):
     except EmptyPage:
         page_cache.refuse(request)
         return paginator.page(paginator.num_pages)
+
+
+def rows_of(page, queryset):
+    """The rows of ``page``, a page of primary keys, loaded from ``queryset`` in the page's
+    order. A long list pages through its keys alone, so the database sorts narrow rows and
+    joins the wide ones (venues, their areas) for the page's rows only."""
+    found = queryset.in_bulk(list(page))
+    return [found[pk] for pk in page if pk in found]

@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from home.pagination import paginate
+from home.pagination import paginate, rows_of
 
-from . import schedule
+from . import schedule, todo
 from .access import area_filter_choices, areas_for, of_venues_for, scope_roots, venues_for
+from .admin_views import BoundedPaginator
 from .models import (
     Answer,
     Area,
@@ -34,6 +35,7 @@ from .models import (
     HazardSource,
     HazardStatus,
     SelfCheck,
+    SelfCheckAnswer,
     SelfCheckStatus,
     Severity,
 )
@@ -79,6 +81,15 @@ def _with_villages(objects):
     return objects
 
 
+def _with_failed(checks):
+    """Each self-check of the page given how many items failed, counted for those rows only."""
+    failed = dict(SelfCheckAnswer.objects.filter(selfcheck__in=checks, answer=Answer.NO).order_by()
+                  .values_list("selfcheck").annotate(n=Count("pk")))
+    for check in checks:
+        check.failed = failed.get(check.pk, 0)
+    return checks
+
+
 def _venue_url(venue):
     return reverse("venues_venue_modeladmin_inspect", args=[venue.pk])
 
@@ -110,12 +121,12 @@ def selfcheck_index(request):
     # Those waiting longest first; otherwise the newest first.
     order = ([F("submitted_at").asc(nulls_last=True), "pk"] if status == S.SUBMITTED
              else [F("submitted_at").desc(nulls_first=True), "-pk"])
-    checks = (checks.select_related("venue", "venue__area", "submitted_by", "assisted_by")
-              .annotate(failed=Count("answers", filter=Q(answers__answer=Answer.NO)))
-              .order_by(*order))
-    page = paginate(request, checks, PER_PAGE)
+    keys = checks.order_by(*order).values_list("pk", flat=True)
+    page = paginate(request, keys, PER_PAGE, BoundedPaginator)
+    rows = rows_of(page, SelfCheck.objects.select_related(
+        "venue", "venue__area", "submitted_by", "assisted_by"))
     return render(request, "venues/admin/selfcheck_index.html", {
-        "page": page, "rows": _with_villages(page), "status": status, "village": village,
+        "page": page, "rows": _with_failed(_with_villages(rows)), "status": status, "village": village,
         "assisted": assisted, "statuses": SELFCHECK_SHOWN,
         "areas": area_filter_choices(request.user, village),
     })
@@ -238,7 +249,8 @@ def _village_counts(user, found, today):
 def hazard_index(request):
     found = _hazards(request)
     today = timezone.localdate()
-    counts = _village_counts(request.user, found, today)
+    counts = todo.kept(f"villages:{request.user.pk}:{today.isoformat()}",
+                       lambda: _village_counts(request.user, found, today))
     status = request.GET.get("status", "")
     if status not in dict(HAZARD_SHOWN):
         status = ACTIVE
@@ -258,13 +270,12 @@ def hazard_index(request):
     if village:
         found = _in_area(found, request.user, village)
     # Overdue first: village staff see them at the top of their list.
-    found = (found.select_related("venue", "venue__area")
-             .annotate(late=Case(When(Hazard.overdue_q(today), then=Value(1)), default=Value(0),
-                                 output_field=IntegerField()))
-             .order_by("-late", "deadline", "pk"))
-    page = paginate(request, found, PER_PAGE)
+    late = Case(When(Hazard.overdue_q(today), then=Value(1)), default=Value(0), output_field=IntegerField())
+    keys = found.annotate(late=late).order_by("-late", "deadline", "pk").values_list("pk", flat=True)
+    page = paginate(request, keys, PER_PAGE, BoundedPaginator)
+    rows = rows_of(page, Hazard.objects.select_related("venue", "venue__area").annotate(late=late))
     return render(request, "venues/admin/hazard_index.html", {
-        "page": page, "rows": _with_villages(page), "counts": counts, "status": status,
+        "page": page, "rows": _with_villages(rows), "counts": counts, "status": status,
         "venue_list": reverse("venues_venue_modeladmin_index"),
         "overdue": overdue, "major": major, "source": source, "village": village,
         "statuses": HAZARD_SHOWN, "sources": HazardSource.choices,

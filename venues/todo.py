@@ -4,10 +4,10 @@ office the major hazards not yet closed, and venues whose self-check is overdue)
 registrations and correction requests to answer, self-checks to review and fixes to re-check.
 
 Over a whole district the counts read tens of thousands of rows, so they are kept in the cache
-per person and day, with a generation (portal.generations) that any change to a venue,
-self-check, hazard, correction request, area or person's scope moves on: a count is never
-older than the last change (``TODO_CACHE_SECONDS`` bounds changes made without signals, such
-as bulk updates)."""
+per person and day (``kept``, also used by the hazard list's counts per village), with a
+generation (portal.generations) that any change to a venue, self-check, hazard, correction
+request, area or person's scope moves on: a count is never older than the last change
+(``TODO_CACHE_SECONDS`` bounds changes made without signals, such as bulk updates)."""
 
 import logging
 from dataclasses import dataclass
@@ -83,26 +83,33 @@ def _may(user):
 
 def _cached_counts(user, may):
     today = timezone.localdate()
-    seconds = getattr(settings, "TODO_CACHE_SECONDS", 0)
-    if not seconds:
-        return count(user, may, today)
     # What the person may do is part of the key: a new role counts anew.
     key = f"todo:{user.pk}:{today.isoformat()}:{''.join('1' if may[k] else '0' for k in sorted(may))}"
+    return kept(key, lambda: count(user, may, today))
+
+
+def kept(key, compute):
+    """``compute()``, kept in the cache under ``key`` for as long as nothing it counts has
+    changed (this module's generation) and at most TODO_CACHE_SECONDS. For the counts over a
+    person's scope: the key names the person and the day."""
+    seconds = getattr(settings, "TODO_CACHE_SECONDS", 0)
+    if not seconds:
+        return compute()
     try:
         found = cache.get_many([GENERATION.key, key])
         generation = GENERATION.current(found)
     except Exception:  # the cache is down: count
-        logger.exception("cache unavailable: to-do counts not kept")
-        return count(user, may, today)
+        logger.exception("cache unavailable: counts not kept")
+        return compute()
     entry = found.get(key)
     if entry is not None and entry[0] == generation:
         return entry[1]
-    counts = count(user, may, today)
+    value = compute()
     try:
-        cache.set(key, (generation, counts), timeout=seconds)
+        cache.set(key, (generation, value), timeout=seconds)
     except Exception:
-        logger.exception("cache unavailable: to-do counts not kept")
-    return counts
+        logger.exception("cache unavailable: counts not kept")
+    return value
 
 
 def count(user, may, today):

@@ -161,6 +161,24 @@ def test_the_village_filter_offers_only_areas_in_scope(client, tree, world):
     assert offered == {"青杠村", "青杠村第1网格", "青杠村第2网格"}
 
 
+def test_long_lists_page_through_their_keys_with_a_bounded_count(client, tree, world, hazard_world,
+                                                               monkeypatch):
+    from venues import admin_views, selfcheck_views
+
+    monkeypatch.setattr(admin_views, "COUNT_LIMIT", 2)
+    monkeypatch.setattr(selfcheck_views, "PER_PAGE", 1)
+    client.force_login(make_member(TOWN_OFFICE, tree["town"], office=town_office()))
+    for url, model in ((SELFCHECKS, SelfCheck), (HAZARDS, Hazard)):
+        assert model.objects.count() > 2
+        first = client.get(url, {"status": "all"}).context
+        second = client.get(url, {"status": "all", "page": 2}).context
+        # Two pages at most (the rest is found by filtering), each with its own row, in order.
+        assert first["page"].paginator.num_pages == 2
+        assert [row.pk for row in first["rows"]] == list(first["page"])
+        assert first["rows"][0].pk != second["rows"][0].pk
+        assert client.get(url, {"status": "all", "page": 3}).context["page"].number == 2
+
+
 # --- Reviewing a self-check --------------------------------------------------------------------
 
 def review(client, check, **data):
@@ -299,6 +317,21 @@ def test_counts_per_village_link_to_the_filtered_list(client, tree, world, hazar
     # Village staff count only their own village.
     client.force_login(make_member(VILLAGE_STAFF, tree["mugen"]))
     assert [area.name for area, _count in client.get(HAZARDS).context["counts"]] == ["木根村"]
+
+
+def test_counts_per_village_are_kept_until_a_hazard_changes(client, tree, world, hazard_world):
+    def counts():
+        return {area.name: count["open"] for area, count in client.get(HAZARDS).context["counts"]}
+
+    client.force_login(make_member(TOWN_OFFICE, tree["town"]))
+    assert counts()["木根村"] == 1
+    with CaptureQueriesContext(connection) as queries:
+        counts()
+    assert not any("SUBSTRING" in query["sql"].upper() for query in queries.captured_queries)
+    mg = world["mg"]
+    hazards.record(mg, mg.owner, source="selfcheck", severity="general", description="插座老化",
+                   deadline=timezone.localdate() + datetime.timedelta(days=7))
+    assert counts()["木根村"] == 2
 
 
 # --- Re-checking a fix (复查) ----------------------------------------------------------------------

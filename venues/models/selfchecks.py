@@ -77,6 +77,9 @@ class SelfCheck(models.Model):
             models.Index(fields=["venue", "status", "submitted_at"]),
             # The self-checks waiting for staff: few among millions (to-do list, review list).
             models.Index(fields=["venue"], condition=Q(status="submitted"), name="selfcheck_awaiting_review"),
+            # The staff list's orders, read from either end: by status, and all of them.
+            models.Index(fields=["status", "submitted_at", "id"], name="selfcheck_status_order"),
+            models.Index(fields=["submitted_at", "id"], name="selfcheck_order"),
         ]
         permissions = [
             ("review_selfcheck", _("Can accept or return self-checks")),

@@ -22,7 +22,7 @@ from wagtail_modeladmin.views import IndexView, InspectView
 from . import schedule
 from .access import area_filter_choices, area_in_scope, kinds_for, may_help_owner, venues_for
 from .forms import PhotoForm
-from .models import Area, AuditEntry, HazardStatus, SafetyRules, Venue, VenueStatus
+from .models import Area, AuditEntry, HazardStatus, SafetyRules, Venue, VenueKind, VenueStatus
 from .photos import may_add_photo
 from .qr import public_card_url, qr_svg
 from .workflows import claims, registration, selfchecks
@@ -309,7 +309,11 @@ class KindFilter(SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        return queryset.filter(Q(kind__slug=self.value()) | Q(other_kinds__slug=self.value())).distinct()
+        # Main or other kind, without joining every venue's kinds and DISTINCT over the whole
+        # register.
+        kind = VenueKind.objects.filter(slug=self.value()).values("pk")
+        also = Venue.other_kinds.through.objects.filter(venuekind__in=kind).values("venue_id")
+        return queryset.filter(Q(kind__in=kind) | Q(pk__in=also))
 
 
 class OutsideNineFilter(SimpleListFilter):

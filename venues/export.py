@@ -80,6 +80,14 @@ class VenueIndexView(ScopedIndexView):
                      query=self.request.GET.urlencode())
         return super().as_spreadsheet(venues, spreadsheet_format)
 
+    # Only by name (the name index orders it) besides the default, most recently changed first:
+    # ordering a district's register by kind, area or status would sort all of it for every
+    # page. The list's filters narrow by those instead.
+    sortable_by = ("name",)
+
+    def get_ordering_field(self, field_name):
+        return super().get_ordering_field(field_name) if field_name in self.sortable_by else None
+
     def get_search_results(self, request, queryset, search_term):
         # By the name's tokens, indexed (venues.name_search), not a scan with LIKE.
         return filter_by_name(queryset, search_term) if search_term else queryset

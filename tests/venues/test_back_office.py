@@ -225,3 +225,32 @@ def test_a_huge_list_counts_only_up_to_its_limit(client, tree, monkeypatch):
 
     make_venue(tree["mugen-1"], name="木根超市")
     assert client.get(LIST, {"q": "超市"}).context["result_count"] == 1
+
+
+def test_the_kind_filter_finds_main_and_other_kinds_once_each(client, tree):
+    from venues.models import VenueKind
+
+    make_venue(tree["qinggang-1"], "catering", name="青杠饭店", seats=20)
+    both = make_venue(tree["qinggang-1"], "shopping", name="青杠超市带餐饮")
+    both.other_kinds.add(VenueKind.objects.get(slug="catering"))
+    make_venue(tree["qinggang-1"], "shopping", name="青杠副食店")
+    client.force_login(staff_in(tree["qinggang"]))
+    listed = [venue.name for venue in client.get(LIST, {"kind": "catering"}).context["view"].queryset]
+    assert sorted(listed) == ["青杠超市带餐饮", "青杠饭店"]
+    assert list(client.get(LIST, {"kind": "nonsense"}).context["view"].queryset) == []
+
+
+def test_the_list_sorts_by_name_only(client, tree):
+    # Kinds in another order than the default (most recently changed first).
+    for name, kind, fields in (("乙店", "catering", {"seats": 20}), ("甲店", "shopping", {}),
+                               ("丙店", "lodging", {"beds": 10})):
+        make_venue(tree["qinggang-1"], kind, name=name, **fields)
+    client.force_login(staff_in(tree["qinggang"]))
+    by_name = [venue.name for venue in client.get(LIST, {"o": "0"}).context["view"].queryset]
+    assert by_name == sorted(by_name)
+    assert [v.name for v in client.get(LIST, {"o": "-0"}).context["view"].queryset] == by_name[::-1]
+    # Other columns are not offered for sorting, and asking for them keeps the default order.
+    response = client.get(LIST)
+    default = [venue.name for venue in response.context["view"].queryset]
+    assert 'href="?o=0"' in response.content.decode() and 'href="?o=1"' not in response.content.decode()
+    assert [venue.name for venue in client.get(LIST, {"o": "1"}).context["view"].queryset] == default

@@ -6,6 +6,7 @@ gunicorn serves the site with its config file, nginx takes a photo upload but no
 import datetime
 import io
 import json
+import os
 import re
 import shutil
 import socket
@@ -168,6 +169,49 @@ def test_tasks_nobody_takes_are_a_problem(production_like):
             "is `manage.py db_worker --backend background` running?") in output
 
 
+def rq_queue(production_like, url):
+    from portal.settings.base import rq_tasks
+
+    background, production_like.RQ_QUEUES = rq_tasks(url)
+    production_like.TASKS = {**production_like.TASKS, "background": background}
+
+
+def test_an_rq_queue_whose_redis_does_not_answer_is_a_problem(production_like):
+    rq_queue(production_like, "redis://127.0.0.1:1/0")
+    passed, output = check_production()
+    assert not passed
+    assert "PROBLEM  task worker: the RQ queue's Redis does not answer" in output
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set: no Redis for RQ")
+def test_an_rq_queue_needs_a_worker_that_keeps_up(production_like):
+    import django_rq
+    from django_tasks_rq import Job
+    from rq import Queue, SimpleWorker
+
+    rq_queue(production_like, os.environ["REDIS_URL"])
+    queue = django_rq.get_queue("default")
+    queue.empty()
+    passed, output = check_production()
+    assert not passed
+    assert "PROBLEM  task worker: no RQ worker listens on the queue" in output
+    worker = SimpleWorker([queue], connection=queue.connection, job_class=Job)
+    worker.register_birth()
+    try:
+        passed, output = check_production()
+        assert passed, output
+        assert "ok       task worker: 0 task(s) waiting in RQ" in output
+        job = Queue("default", connection=queue.connection).enqueue("builtins.print", "nobody takes this")
+        job.enqueued_at = timezone.now() - datetime.timedelta(minutes=25)
+        job.save()
+        passed, output = check_production()
+        assert not passed
+        assert "PROBLEM  task worker: 1 task(s) waiting in RQ, the oldest for 25 minutes" in output
+    finally:
+        worker.register_death()
+        queue.empty()
+
+
 @pytest.mark.parametrize(("change", "message"), [
     ({"PUBLIC_BASE_URL": "http://testserver"},
      "PUBLIC_BASE_URL (http://testserver) must be the site's https://"),
@@ -273,6 +317,28 @@ def test_a_single_process_install_may_do_without_redis():
     values = production_settings("CACHES", "SESSION_ENGINE", REDIS_URL="", SINGLE_PROCESS_INSTALL="1")
     assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
     assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+
+
+def test_production_can_queue_tasks_in_redis_with_rq():
+    values = production_settings("TASKS", "RQ_QUEUES", "INSTALLED_APPS",
+                                 TASK_QUEUE="rq", RQ_REDIS_URL="redis://10.0.0.4:6380/0")
+    assert values["TASKS"]["background"]["BACKEND"] == "django_tasks_rq.RQBackend"
+    assert values["RQ_QUEUES"]["default"]["URL"] == "redis://10.0.0.4:6380/0"
+    assert "django_rq" in values["INSTALLED_APPS"]
+    # The database queue otherwise.
+    values = production_settings("TASKS", "INSTALLED_APPS")
+    assert values["TASKS"]["background"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+    assert "django_rq" not in values["INSTALLED_APPS"]
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({"TASK_QUEUE": "rq"}, "TASK_QUEUE=rq needs RQ_REDIS_URL"),
+    ({"TASK_QUEUE": "celery"}, "TASK_QUEUE must be 'database' or 'rq'"),
+])
+def test_production_refuses_a_task_queue_it_cannot_use(env, message):
+    result = manage("check", env=production_env(**env))
+    assert result.returncode != 0
+    assert message in result.stderr
 
 
 @pytest.mark.parametrize(("env", "message"), [

@@ -98,3 +98,35 @@ def test_signing_out_removes_the_session_from_redis(owner):
     assert cache.get(SESSION_PREFIX + key) is None
     response = client.get("/owner/")
     assert response.status_code == 302 and response["Location"].startswith("/owner/login/")
+
+
+# --- The task queue on Redis with RQ (TASK_QUEUE=rq) ------------------------------------------------
+
+def test_a_text_message_goes_through_the_rq_queue_to_a_worker(settings, sms_outbox,
+                                                              django_capture_on_commit_callbacks):
+    import django_rq
+    from django_tasks_rq import Job
+    from rq import SimpleWorker
+
+    from portal.settings.base import rq_tasks
+    from venues import notify
+    from venues.models import Message, SmsStatus
+
+    background, settings.RQ_QUEUES = rq_tasks(os.environ["REDIS_URL"])
+    settings.TASKS = {**settings.TASKS, "background": background}
+    queue = django_rq.get_queue("default")
+    queue.empty()
+    owner = UserFactory(username=MOBILE, mobile=MOBILE)
+    with django_capture_on_commit_callbacks(execute=True):
+        message = notify.message_user(owner, "登记已通过", "您的登记已通过。", sms_template="venue_status",
+                                      sms_params={"venue": "青杠农家饭庄", "status": "已通过"})
+    # Queued in Redis on commit, not sent in the request.
+    assert queue.count == 1 and sms_outbox == []
+    assert Message.objects.get(pk=message.pk).sms_status == SmsStatus.QUEUED
+    # A worker (`manage.py rqworker default --job-class django_tasks_rq.Job`; here in this
+    # process, so that it sees the test's data).
+    worker = SimpleWorker([queue], connection=queue.connection, job_class=Job)
+    assert worker.work(burst=True)
+    assert queue.count == 0
+    assert [sent["mobile"] for sent in sms_outbox] == [MOBILE]
+    assert Message.objects.get(pk=message.pk).sms_status == SmsStatus.SENT

@@ -260,6 +260,16 @@ def redis_caches(url, key_prefix):
     }
 
 
+def rq_tasks(url):
+    """(TASKS["background"], RQ_QUEUES) for the task queue on Redis with RQ (django-tasks-rq):
+    what production.py uses with TASK_QUEUE=rq, for a city's volume of text messages. ``url``
+    is a Redis that keeps its data (appendonly yes), not the cache's, which may evict."""
+    return (
+        {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+        {"default": {"URL": url, "DEFAULT_TIMEOUT": 300}},
+    )
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

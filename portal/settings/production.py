@@ -70,6 +70,22 @@ elif not SINGLE_PROCESS_INSTALL:
         "set SINGLE_PROCESS_INSTALL=1 instead (docs/deploy.md)."
     )
 
+# --- Background tasks ---------------------------------------------------------------------------
+# The database queue (base.py; `manage.py db_worker --backend background`), or with TASK_QUEUE=rq
+# a queue on Redis with RQ (`manage.py rqworker default --job-class django_tasks_rq.Job`), in a
+# Redis of its own that keeps its data (RQ_REDIS_URL): docs/deploy.md, "The task worker".
+TASK_QUEUE = os.environ.get("TASK_QUEUE", "database")
+if TASK_QUEUE == "rq":
+    if not os.environ.get("RQ_REDIS_URL"):
+        raise RuntimeError("TASK_QUEUE=rq needs RQ_REDIS_URL, a Redis that keeps its data (appendonly yes), "
+                           "e.g. redis://127.0.0.1:6380/0")
+    _background, RQ_QUEUES = rq_tasks(os.environ["RQ_REDIS_URL"])
+    TASKS = {**TASKS, "background": _background}
+    INSTALLED_APPS = [*INSTALLED_APPS, "django_rq", "django_tasks_rq"]
+    del _background
+elif TASK_QUEUE != "database":
+    raise RuntimeError(f"TASK_QUEUE must be 'database' or 'rq', not {TASK_QUEUE!r}")
+
 # --- Database ------------------------------------------------------------------------------------
 # Connections kept for a minute (DB_CONN_MAX_AGE; 0 behind PgBouncer in transaction mode) and
 # checked before reuse, so a restarted PostgreSQL costs one retry, not an error page.

@@ -162,8 +162,11 @@ def check_static():
 
 def check_tasks():
     backend = settings.TASKS.get("background", {}).get("BACKEND", "")
+    if backend == "django_tasks_rq.RQBackend":
+        yield from check_rq_tasks()
+        return
     if backend != "django_tasks_db.DatabaseBackend":
-        yield False, f"the 'background' backend is {backend or 'missing'}, not the database queue"
+        yield False, f"the 'background' backend is {backend or 'missing'}, not the database or RQ queue"
         return
     from django_tasks_db.models import DBTaskResult
 
@@ -178,6 +181,34 @@ def check_tasks():
                       "`manage.py db_worker --backend background` running?")
     else:
         yield True, f"{waiting.count()} task(s) waiting, none longer than {TASK_DELAY.seconds // 60} minutes"
+
+
+def check_rq_tasks():
+    """The RQ queue (TASK_QUEUE=rq): Redis answers, a worker listens, no task waits too long."""
+    import django_rq
+    from rq import Worker
+
+    queue = django_rq.get_queue("default")
+    try:
+        waiting, workers = queue.count, Worker.count(queue=queue)
+        first = queue.get_jobs(0, 1)
+    except Exception as error:
+        yield False, f"the RQ queue's Redis does not answer ({error}): is RQ_REDIS_URL right?"
+        return
+    now = timezone.now()
+    oldest = first[0].enqueued_at if first and first[0].enqueued_at else None
+    if oldest is not None and oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=datetime.UTC)
+    if oldest is not None and now - oldest > TASK_DELAY:
+        minutes = int((now - oldest).total_seconds() // 60)
+        yield False, (f"{waiting} task(s) waiting in RQ, the oldest for {minutes} minutes: is "
+                      "`manage.py rqworker default --job-class django_tasks_rq.Job` running?")
+    elif not workers:
+        yield False, ("no RQ worker listens on the queue: start "
+                      "`manage.py rqworker default --job-class django_tasks_rq.Job`")
+    else:
+        yield True, (f"{waiting} task(s) waiting in RQ, none longer than {TASK_DELAY.seconds // 60} "
+                     f"minutes; {workers} worker(s)")
 
 
 def check_address():

@@ -331,6 +331,16 @@ def test_production_can_queue_tasks_in_redis_with_rq():
     assert "django_rq" not in values["INSTALLED_APPS"]
 
 
+def test_the_rq_worker_unit_runs_a_command_production_has():
+    unit = (DEPLOY / "systemd" / "jiuxiao-rq-worker@.service").read_text()
+    command = re.search(r"^ExecStart=\S+ manage\.py (\S+) (\S+) --job-class (\S+)", unit, re.MULTILINE)
+    assert command.groups() == ("rqworker", "default", "django_tasks_rq.Job")
+    env = production_env(TASK_QUEUE="rq", RQ_REDIS_URL="redis://127.0.0.1:6380/0")
+    result = manage("rqworker", "--help", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "--job-class" in result.stdout
+
+
 @pytest.mark.parametrize(("env", "message"), [
     ({"TASK_QUEUE": "rq"}, "TASK_QUEUE=rq needs RQ_REDIS_URL"),
     ({"TASK_QUEUE": "celery"}, "TASK_QUEUE must be 'database' or 'rq'"),

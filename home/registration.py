@@ -349,7 +349,7 @@ def _photos_step(page, request, venue, current, notes):
     if request.method == "POST":
         if request.POST.get("remove"):
             photo = get_object_or_404(venue.photos.all(), pk=request.POST["remove"]
-                                      if request.POST["remove"].isdigit() else 0)
+                                      if request.POST["remove"].isdecimal() else 0)
             try:
                 photos.remove_photo(photo, request.user)
             except PermissionDenied:

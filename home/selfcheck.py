@@ -369,7 +369,7 @@ def group(page, request, check_id, number):
         if action == "previous" and number > 1:
             return redirect(group_url(check, number - 1, page))
         target = action.removeprefix("goto:")
-        if action.startswith("goto:") and target.isdigit() and 1 <= int(target) <= len(groups):
+        if action.startswith("goto:") and target.isdecimal() and 1 <= int(target) <= len(groups):
             return redirect(group_url(check, int(target), page))
         if action == "later":
             messages.success(request, _("Your answers are saved. You can continue later from here or "
@@ -592,7 +592,7 @@ def _rectify_post(request, found, form):
     fields (the note typed is kept). True once it is reported fixed."""
     form.is_valid()
     removed = request.POST.get("remove", "")
-    if removed.isdigit():
+    if removed.isdecimal():
         photo = found.photos.filter(stage=EvidenceStage.AFTER, pk=removed).first()
         try:
             if photo is not None:

@@ -67,7 +67,7 @@ class NoticeIndexPage(ListingPage):
         notices = NoticePage.objects.latest_public().child_of(self)
         years = [d.year for d in notices.dates("date", "year", order="DESC")]
         year = request.GET.get("year", "")
-        if year.isdigit() and int(year) in years:
+        if year.isdecimal() and int(year) in years:
             notices = notices.filter(date__year=int(year))
         else:
             if year:

@@ -132,7 +132,7 @@ class VenueAdmin(ModelAdmin):
         )
 
     def inspect_view(self, request, instance_pk):
-        if not str(instance_pk).isdigit():
+        if not str(instance_pk).isdecimal():
             raise Http404
         return super().inspect_view(request, instance_pk)
 

@@ -4,17 +4,13 @@ cache until content changes: the entry carries the page cache's generation (home
 which publishing a page or saving the site's settings moves on. A page drawn afresh therefore
 spends no query on them, and a page drawn for a signed-in owner neither."""
 
-import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 
 from wagtail.models import Site
 
 from . import page_cache
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -61,22 +57,7 @@ def chrome(request):
     if found is not None:
         return found
     site = Site.find_for_request(request)
-    key = f"chrome:{site.pk if site else 0}"
-    try:
-        stored = cache.get_many([page_cache.GENERATION.key, key])
-        generation = page_cache.GENERATION.current(stored)
-    except Exception:  # the cache is down: read them from the database
-        logger.exception("cache unavailable")
-        stored, generation = {}, None
-    entry = stored.get(key)
-    if entry is not None and entry[0] == generation:
-        found = entry[1]
-    else:
-        found = _read(site, request)
-        if generation is not None:
-            try:
-                cache.set(key, (generation, found), timeout=settings.PAGE_CACHE_SECONDS or 300)
-            except Exception:  # read again next time
-                logger.exception("cache unavailable")
+    found = page_cache.GENERATION.kept(f"chrome:{site.pk if site else 0}", lambda: _read(site, request),
+                                       timeout=settings.PAGE_CACHE_SECONDS or 300)
     request._site_chrome = found
     return found

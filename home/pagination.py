@@ -18,8 +18,9 @@ def paginate(request, queryset, per_page, paginator_class=Paginator):
 
 
 def rows_of(page, queryset):
-    """The rows of ``page``, a page of primary keys, loaded from ``queryset`` in the page's
-    order. A long list pages through its keys alone, so the database sorts narrow rows and
-    joins the wide ones (venues, their areas) for the page's rows only."""
+    """The rows of ``page``, a page of primary keys, loaded from ``queryset`` (the list's own,
+    so that a row which left it meanwhile is left out) in the page's order. A long list pages
+    through its keys alone, so the database sorts narrow rows and joins the wide ones (venues,
+    their areas) for the page's rows only."""
     found = queryset.in_bulk(list(page))
     return [found[pk] for pk in page if pk in found]

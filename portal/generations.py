@@ -4,7 +4,7 @@ A generation is a number in the shared cache. Whatever is cached stores, beside 
 generation read before it was computed, and is used only while the generation is the same;
 a change moves the generation on (``bump``), so everything stored before is out of date at
 once, in every process. Used by the public page cache and the chrome (home.page_cache,
-home.chrome) and by the staff to-do counts (venues.todo)."""
+home.chrome) and by the staff counts (venues.todo)."""
 
 import logging
 import time
@@ -39,6 +39,25 @@ class Generation:
                 cache.set(self.key, time.time_ns(), timeout=None)
         except Exception:
             logger.exception("cache unavailable: %s entries stay until they expire", self.key)
+
+    def kept(self, key, compute, timeout):
+        """``compute()``, kept in the cache under ``key`` while the generation stays the same
+        and at most ``timeout`` seconds. If the cache is down, computed every time."""
+        try:
+            found = cache.get_many([self.key, key])
+            generation = self.current(found)
+        except Exception:
+            logger.exception("cache unavailable: %s computed afresh", key)
+            return compute()
+        entry = found.get(key)
+        if entry is not None and entry[0] == generation:
+            return entry[1]
+        value = compute()  # the generation was read before: a change meanwhile is not hidden
+        try:
+            cache.set(key, (generation, value), timeout=timeout)
+        except Exception:
+            logger.exception("cache unavailable: %s not kept", key)
+        return value
 
     def bump_now_and_on_commit(self):
         """Now, for whoever reads in this transaction; again on commit, since an entry drawn

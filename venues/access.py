@@ -12,9 +12,7 @@ from .models import Area, Venue, VenueKind
 
 
 def venues_for(user, queryset=None):
-    queryset = Venue.objects.all() if queryset is None else queryset
-    scope = scope_q(user)
-    return queryset.none() if scope is None else queryset.filter(scope)
+    return of_venues_for(user, Venue.objects.all() if queryset is None else queryset, prefix="")
 
 
 def of_venues_for(user, queryset, prefix="venue__"):
@@ -107,18 +105,34 @@ def areas_for(user):
     return Area.objects.filter(within)
 
 
+def area_chosen(user, value, roots=None):
+    """The area a list's filter asked for (``value``, an area id from the address), if it lies
+    within the person's areas or encloses one of them (a grid worker filtering by their own
+    village); otherwise None. Lists filter their scoped rows by it, so an enclosing area
+    narrows nothing and shows nothing more."""
+    value = str(value)
+    if not (value.isascii() and value.isdigit()):
+        return None
+    area = Area.objects.filter(pk=value).first()
+    roots = scope_roots(user) if roots is None else roots
+    if area is None or not any(area.path.startswith(root.path) or root.path.startswith(area.path)
+                               for root in roots):
+        return None
+    return area
+
+
 def area_filter_choices(user, value=""):
     """The areas the lists' area filters offer, as (id, label): the way from the person's own
     area down to the chosen one (``value``, an area id) and the chosen one's children; with
     nothing chosen, the person's area and its children (or their areas, when they have
     several). One chooses a town, then a village, then a grid, so the list stays short however
     many villages and grids a district holds. Labels are indented by depth."""
-    roots = scope_roots(user)
-    chosen = Area.objects.filter(pk=value).first() if str(value).isdigit() else None
+    roots = sorted(scope_roots(user), key=lambda area: area.path)  # an enclosing area first
+    chosen = area_chosen(user, value, roots)
     root = next((r for r in roots if chosen and chosen.path.startswith(r.path)), None)
     if root is None:  # nothing chosen, or outside the person's areas
         if len(roots) != 1:
-            return [(str(area.pk), area.name) for area in sorted(roots, key=lambda area: area.path)]
+            return [(str(area.pk), area.name) for area in roots]
         root = chosen = roots[0]
     steps = range(len(root.path), len(chosen.path) + 1, Area.steplen)
     way = Area.objects.filter(path__in=[chosen.path[:end] for end in steps])

@@ -20,7 +20,7 @@ from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.views import IndexView, InspectView
 
 from . import schedule
-from .access import area_filter_choices, area_in_scope, kinds_for, may_help_owner, venues_for
+from .access import area_chosen, area_filter_choices, area_in_scope, kinds_for, may_help_owner, venues_for
 from .forms import PhotoForm
 from .models import Area, AuditEntry, HazardStatus, SafetyRules, Venue, VenueKind, VenueStatus
 from .photos import may_add_photo
@@ -245,10 +245,8 @@ class VillageFilter(SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        area = Area.objects.filter(pk=self.value()).first() if self.value().isdigit() else None
-        if area is None:
-            return queryset.none()
-        return queryset.filter(area__path__startswith=area.path)
+        area = area_chosen(request.user, self.value())
+        return queryset.none() if area is None else queryset.filter(area__path__startswith=area.path)
 
 
 class SelfCheckDueFilter(SimpleListFilter):
@@ -298,9 +296,10 @@ class RiskLevelFilter(ChoiceFilter):
 
 
 class KindFilter(SimpleListFilter):
-    """The kinds the person may see: a lead office only those it leads."""
+    """The kinds the person may see: a lead office only those it leads. A venue matches by its
+    main kind or any other kind it also is."""
 
-    title = gettext_lazy("main kind")
+    title = gettext_lazy("kind")
     parameter_name = "kind"
 
     def lookups(self, request, model_admin):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import audit
+from .access import area_chosen, area_in_scope
 from .admin_views import ScopedIndexView
 from .masking import mask_id_number, mask_mobile
 from .models import Area, AreaLevel, Venue
@@ -87,6 +88,13 @@ class VenueIndexView(ScopedIndexView):
 
     def get_ordering_field(self, field_name):
         return super().get_ordering_field(field_name) if field_name in self.sortable_by else None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Door cards of the area filtered by, when it lies within the person's own areas.
+        area = area_chosen(self.request.user, self.request.GET.get("area", ""))
+        context["door_cards_area"] = area if area and area_in_scope(self.request.user, area) else None
+        return context
 
     def get_search_results(self, request, queryset, search_term):
         # By the name's tokens, indexed (venues.name_search), not a scan with LIKE.

@@ -10,7 +10,7 @@ change through venues.workflows.selfchecks and venues.workflows.hazards."""
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Value, When
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from home.pagination import paginate, rows_of
 
 from . import schedule, todo
-from .access import area_filter_choices, areas_for, of_venues_for, scope_roots, venues_for
+from .access import area_chosen, area_filter_choices, areas_for, of_venues_for, scope_roots, venues_for
 from .admin_views import BoundedPaginator
 from .models import (
     Answer,
@@ -65,11 +65,9 @@ def _hazards(request):
 
 
 def _in_area(queryset, user, value):
-    """Only what lies in the village or grid ``value`` (an area id), if it is in scope."""
-    area = areas_for(user).filter(pk=value).first() if value.isdigit() else None
-    if area is None:
-        return queryset.none()
-    return queryset.filter(venue__area__path__startswith=area.path)
+    """Only what lies in the area ``value`` (an area id), if it is in scope."""
+    area = area_chosen(user, value)
+    return queryset.none() if area is None else queryset.filter(venue__area__path__startswith=area.path)
 
 
 def _with_villages(objects):
@@ -123,8 +121,7 @@ def selfcheck_index(request):
              else [F("submitted_at").desc(nulls_first=True), "-pk"])
     keys = checks.order_by(*order).values_list("pk", flat=True)
     page = paginate(request, keys, PER_PAGE, BoundedPaginator)
-    rows = rows_of(page, SelfCheck.objects.select_related(
-        "venue", "venue__area", "submitted_by", "assisted_by"))
+    rows = rows_of(page, checks.select_related("venue", "venue__area", "submitted_by", "assisted_by"))
     return render(request, "venues/admin/selfcheck_index.html", {
         "page": page, "rows": _with_failed(_with_villages(rows)), "status": status, "village": village,
         "assisted": assisted, "statuses": SELFCHECK_SHOWN,
@@ -232,12 +229,7 @@ def _village_counts(user, found, today):
     for length in {len(area.path) for area in rows}:
         grouped = (
             found.order_by().values(prefix=Substr("venue__area__path", 1, length))
-            .annotate(
-                open=Count("pk", filter=Q(status=H.OPEN)),
-                overdue=Count("pk", filter=Hazard.overdue_q(today)),
-                major=Count("pk", filter=Q(severity=Severity.MAJOR) & ~Q(status=H.CLOSED)),
-                rectified=Count("pk", filter=Q(status=H.RECTIFIED)),
-            )
+            .annotate(**todo.hazard_counts(today))
         )
         for row in grouped:
             totals.get(row.pop("prefix"), {}).update(row)
@@ -249,8 +241,7 @@ def _village_counts(user, found, today):
 def hazard_index(request):
     found = _hazards(request)
     today = timezone.localdate()
-    counts = todo.kept(f"villages:{request.user.pk}:{today.isoformat()}",
-                       lambda: _village_counts(request.user, found, today))
+    counts = todo.kept(request.user, "villages", lambda: _village_counts(request.user, found, today))
     status = request.GET.get("status", "")
     if status not in dict(HAZARD_SHOWN):
         status = ACTIVE
@@ -273,7 +264,7 @@ def hazard_index(request):
     late = Case(When(Hazard.overdue_q(today), then=Value(1)), default=Value(0), output_field=IntegerField())
     keys = found.annotate(late=late).order_by("-late", "deadline", "pk").values_list("pk", flat=True)
     page = paginate(request, keys, PER_PAGE, BoundedPaginator)
-    rows = rows_of(page, Hazard.objects.select_related("venue", "venue__area").annotate(late=late))
+    rows = rows_of(page, found.select_related("venue", "venue__area").annotate(late=late))
     return render(request, "venues/admin/hazard_index.html", {
         "page": page, "rows": _with_villages(rows), "counts": counts, "status": status,
         "venue_list": reverse("venues_venue_modeladmin_index"),
@@ -442,7 +433,7 @@ def _store_fill(request, check, form, group_number):
         except ValidationError as error:
             form.add_error(f"{code}-photo", error.messages)
             valid = False
-    removed = [pk for pk in request.POST.getlist("remove_photo") if pk.isdigit()]
+    removed = [pk for pk in request.POST.getlist("remove_photo") if pk.isdecimal()]
     for photo in EvidencePhoto.objects.filter(answer__selfcheck=check, pk__in=removed).select_related(
             "answer__selfcheck__venue"):
         selfchecks.remove_photo(photo, request.user)

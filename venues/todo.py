@@ -9,11 +9,10 @@ generation (portal.generations) that any change to a venue, self-check, hazard, 
 request, area or person's scope moves on: a count is never older than the last change
 (``TODO_CACHE_SECONDS`` bounds changes made without signals, such as bulk updates)."""
 
-import logging
+import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -26,8 +25,6 @@ from portal.generations import Generation
 from . import schedule
 from .access import corrections_for, scope_q, venues_for
 from .models import CorrectionStatus, Hazard, HazardStatus, SelfCheck, SelfCheckStatus, Severity, VenueStatus
-
-logger = logging.getLogger(__name__)
 
 GENERATION = Generation("todo:generation")
 
@@ -83,37 +80,35 @@ def _may(user):
 
 def _cached_counts(user, may):
     today = timezone.localdate()
-    # What the person may do is part of the key: a new role counts anew.
-    key = f"todo:{user.pk}:{today.isoformat()}:{''.join('1' if may[k] else '0' for k in sorted(may))}"
-    return kept(key, lambda: count(user, may, today))
+    return kept(user, "todo", lambda: count(user, may, today))
 
 
-def kept(key, compute):
-    """``compute()``, kept in the cache under ``key`` for as long as nothing it counts has
-    changed (this module's generation) and at most TODO_CACHE_SECONDS. For the counts over a
-    person's scope: the key names the person and the day."""
+def kept(user, name, compute):
+    """``compute()``, counts over ``user``'s scope, kept in the cache for as long as nothing
+    they count has changed (this module's generation), for the day, and at most
+    TODO_CACHE_SECONDS. The key names the person, what they may do and whether they are a
+    superuser, so that a new role or permission counts anew."""
     seconds = getattr(settings, "TODO_CACHE_SECONDS", 0)
     if not seconds:
         return compute()
-    try:
-        found = cache.get_many([GENERATION.key, key])
-        generation = GENERATION.current(found)
-    except Exception:  # the cache is down: count
-        logger.exception("cache unavailable: counts not kept")
-        return compute()
-    entry = found.get(key)
-    if entry is not None and entry[0] == generation:
-        return entry[1]
-    value = compute()
-    try:
-        cache.set(key, (generation, value), timeout=seconds)
-    except Exception:
-        logger.exception("cache unavailable: counts not kept")
-    return value
+    rights = hashlib.sha256(",".join(sorted(user.get_all_permissions())).encode()).hexdigest()[:16]
+    key = f"{name}:{user.pk}:{int(user.is_superuser)}:{rights}:{timezone.localdate().isoformat()}"
+    return GENERATION.kept(key, compute, timeout=seconds)
+
+
+def hazard_counts(today):
+    """The counts of hazards that staff see, as aggregates."""
+    return {
+        "open": Count("pk", filter=Q(status=HazardStatus.OPEN)),
+        "overdue": Count("pk", filter=Hazard.overdue_q(today)),
+        "major": Count("pk", filter=Q(severity=Severity.MAJOR) & ~Q(status=HazardStatus.CLOSED)),
+        "rectified": Count("pk", filter=Q(status=HazardStatus.RECTIFIED)),
+    }
 
 
 def count(user, may, today):
-    """Every count ``user`` may see, in at most four queries (and the person's areas)."""
+    """Every count ``user`` may see: one query for each kind of row counted, and the person's
+    areas for each."""
     counts = {}
     in_scope = scope_q(user, "venue__")  # on each row's venue: the database starts from the rows
     if in_scope is None:  # no venues: every count is nought
@@ -122,11 +117,8 @@ def count(user, may, today):
         counts["selfchecks"] = SelfCheck.objects.filter(in_scope, status=SelfCheckStatus.SUBMITTED).count()
     if may["hazards"]:
         # Closed hazards never count: only the others are read (the index on status).
-        counts.update(Hazard.objects.filter(in_scope).exclude(status=HazardStatus.CLOSED).aggregate(
-            rectified=Count("pk", filter=Q(status=HazardStatus.RECTIFIED)),
-            overdue=Count("pk", filter=Hazard.overdue_q(today)),
-            major=Count("pk", filter=Q(severity=Severity.MAJOR)),
-        ))
+        counts.update(Hazard.objects.filter(in_scope).exclude(status=HazardStatus.CLOSED)
+                      .aggregate(**hazard_counts(today)))
     if may["venues"]:
         # Only the rows that can count, by the indexes on status and on the due date.
         to_count = Q(status__in=[VenueStatus.SUBMITTED, VenueStatus.RESUBMITTED]) | schedule.overdue_q(today)
@@ -146,6 +138,25 @@ def is_town_office(user):
     return user.is_superuser or bool(profile and profile.office_id and profile.office.is_town_office)
 
 
+# The fields the counts read, by model: a save that names only other fields (an owner's draft
+# step, a photo, a name) keeps the counts.
+COUNTED_FIELDS = {
+    "venue": {"status", "selfcheck_due_on", "area", "kind", "owner"},
+    "selfcheck": {"status", "venue"},
+    "hazard": {"status", "deadline", "severity", "venue"},
+    "correctionrequest": {"status", "venue", "requester"},
+}
+
+
+def _on_save(sender, update_fields=None, **kwargs):
+    counted = COUNTED_FIELDS.get(sender._meta.model_name)
+    if update_fields is not None and counted is not None:
+        names = {sender._meta.get_field(name).name for name in update_fields}  # area_id → area
+        if not names & counted:
+            return
+    GENERATION.bump_now_and_on_commit()
+
+
 def _on_change(sender, **kwargs):
     GENERATION.bump_now_and_on_commit()
 
@@ -159,7 +170,7 @@ def connect_signals():
 
     for model in (Venue, SelfCheck, Hazard, CorrectionRequest, Area, Office, StaffProfile):
         label = model._meta.label_lower
-        post_save.connect(_on_change, sender=model, dispatch_uid=f"venues.todo.save.{label}")
+        post_save.connect(_on_save, sender=model, dispatch_uid=f"venues.todo.save.{label}")
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"venues.todo.delete.{label}")
         for field in model._meta.local_many_to_many:
             through = field.remote_field.through

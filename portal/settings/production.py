@@ -76,9 +76,9 @@ elif not SINGLE_PROCESS_INSTALL:
 # Redis of its own that keeps its data (RQ_REDIS_URL): docs/deploy.md, "The task worker".
 TASK_QUEUE = os.environ.get("TASK_QUEUE", "database")
 if TASK_QUEUE == "rq":
-    if not os.environ.get("RQ_REDIS_URL"):
+    if os.environ.get("RQ_REDIS_URL", "") in ("", REDIS_URL):
         raise RuntimeError("TASK_QUEUE=rq needs RQ_REDIS_URL, a Redis that keeps its data (appendonly yes), "
-                           "e.g. redis://127.0.0.1:6380/0")
+                           "not the cache's REDIS_URL, which may evict it: e.g. redis://127.0.0.1:6380/0")
     _background, RQ_QUEUES = rq_tasks(os.environ["RQ_REDIS_URL"])
     TASKS = {**TASKS, "background": _background}
     INSTALLED_APPS = [*INSTALLED_APPS, "django_rq", "django_tasks_rq"]

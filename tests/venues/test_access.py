@@ -118,7 +118,7 @@ def test_the_area_filter_goes_down_one_level_at_a_time(tree):
 
 def test_the_area_filter_never_offers_an_area_outside_the_persons_own(tree):
     village = make_staff(tree["qinggang"])
-    for chosen in (tree["mugen"].pk, tree["mugen-1"].pk, tree["town"].pk, "abc", 99999):
+    for chosen in (tree["mugen"].pk, tree["mugen-1"].pk, tree["town"].pk, "abc", 99999, "²", "１"):
         assert offered(village, str(chosen)) == ["青杠村", "　青杠村第1网格", "　青杠村第2网格"]
     # Someone with two areas starts from both.
     two_grids = make_staff(tree["qinggang-1"], tree["mugen-2"])

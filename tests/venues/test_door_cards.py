@@ -120,3 +120,16 @@ def test_only_reviewers_in_scope_revoke_codes(client, tree, approved):
     assert (refused.status_code, refused.get("Location")) in ((403, None), (302, "/admin/"))
     approved.refresh_from_db()
     assert approved.public_code == old
+
+
+def test_the_venue_list_offers_the_sheet_of_the_area_filtered_by_within_scope(client, tree, approved):
+    def sheet_link(user, area):
+        client.force_login(user)
+        html = client.get("/admin/venues/venue/", {"area": area.pk}).content.decode()
+        return f'href="/admin/venues/area/{area.pk}/cards/"' in html
+
+    assert sheet_link(make_staff(tree["qinggang"]), tree["qinggang"])
+    assert sheet_link(make_staff(tree["qinggang"]), tree["qinggang-1"])
+    # A grid worker may filter by their village, but its sheet is not theirs to print.
+    assert not sheet_link(make_staff(tree["qinggang-1"]), tree["qinggang"])
+    assert not sheet_link(make_staff(tree["qinggang"]), tree["mugen"])

@@ -145,6 +145,7 @@ def test_selfcheck_list_filters_by_status_village_and_assistance(client, tree, w
     in_qinggang = listed_venues(client, SELFCHECKS, village=tree["qinggang"].pk)
     assert sorted(in_qinggang) == ["青杠农家饭庄", "青杠理发店"]
     assert listed_venues(client, SELFCHECKS, village=tree["mugen-1"].pk) == ["木根超市"]
+    assert listed_venues(client, SELFCHECKS, village="²") == []  # a digit, not an area's number
     assert listed_venues(client, SELFCHECKS, assisted="yes") == ["青杠理发店"]
     assert "青杠理发店" not in listed_venues(client, SELFCHECKS, assisted="no")
     # The row says how many items failed, and who assisted.
@@ -163,19 +164,26 @@ def test_the_village_filter_offers_only_areas_in_scope(client, tree, world):
 
 def test_long_lists_page_through_their_keys_with_a_bounded_count(client, tree, world, hazard_world,
                                                                monkeypatch):
+    from django.db.models import F
+
     from venues import admin_views, selfcheck_views
 
-    monkeypatch.setattr(admin_views, "COUNT_LIMIT", 2)
-    monkeypatch.setattr(selfcheck_views, "PER_PAGE", 1)
+    monkeypatch.setattr(admin_views, "COUNT_LIMIT", 4)
+    monkeypatch.setattr(selfcheck_views, "PER_PAGE", 2)
+    for n in range(2):
+        submitted(a_venue(tree["mugen-2"], f"木根店{n}"))
     client.force_login(make_member(TOWN_OFFICE, tree["town"], office=town_office()))
+    newest_first = [F("submitted_at").desc(nulls_first=True), "-pk"]
     for url, model in ((SELFCHECKS, SelfCheck), (HAZARDS, Hazard)):
-        assert model.objects.count() > 2
+        assert model.objects.count() > 4
         first = client.get(url, {"status": "all"}).context
         second = client.get(url, {"status": "all", "page": 2}).context
-        # Two pages at most (the rest is found by filtering), each with its own row, in order.
+        # Two pages at most (the rest is found by filtering), their rows in the list's order.
         assert first["page"].paginator.num_pages == 2
-        assert [row.pk for row in first["rows"]] == list(first["page"])
-        assert first["rows"][0].pk != second["rows"][0].pk
+        shown = [row.pk for row in [*first["rows"], *second["rows"]]]
+        assert len(shown) == 4 and shown == [*first["page"], *second["page"]]
+        if model is SelfCheck:  # (hazards come overdue first, then by deadline)
+            assert shown == list(model.objects.order_by(*newest_first).values_list("pk", flat=True)[:4])
         assert client.get(url, {"status": "all", "page": 3}).context["page"].number == 2
 
 

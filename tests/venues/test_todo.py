@@ -154,3 +154,37 @@ def test_postgresql_has_the_covering_index_the_counts_join_venues_through():
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'venue_scope_cover'")
         (definition,) = cursor.fetchone()
     assert "(area_id) INCLUDE (id, status)" in definition
+
+
+def test_the_counts_follow_a_change_of_scope_or_role_at_once(client, tree):
+    from django.contrib.auth.models import Group
+
+    make_venue(tree["qinggang-1"], status=VenueStatus.SUBMITTED)
+    moved = make_venue(tree["qinggang-2"], status=VenueStatus.SUBMITTED)
+    reviewer = member(VILLAGE_STAFF, tree["qinggang"])
+    client.force_login(reviewer)
+    assert NEW.format(2) in todo_of(client)
+    # A venue moved to another village leaves the count.
+    moved.area = tree["mugen-1"]
+    moved.save(update_fields=["area"])
+    assert NEW.format(1) in todo_of(client)
+    # The reviewer now works in 木根村 instead.
+    reviewer.staff_profile.areas.set([tree["mugen"]])
+    assert NEW.format(1) in todo_of(client)
+    make_venue(tree["mugen-2"], status=VenueStatus.SUBMITTED)
+    assert NEW.format(2) in todo_of(client)
+    # Made a grid worker: nothing to review any more.
+    reviewer.groups.set([Group.objects.get(name=GRID_WORKER)])
+    assert "待审核" not in todo_of(client)
+
+
+def test_a_save_of_fields_no_count_reads_keeps_the_counts(client, tree):
+    venue = make_venue(tree["qinggang-1"], status=VenueStatus.SUBMITTED)
+    client.force_login(member(VILLAGE_STAFF, tree["qinggang"]))
+    assert NEW.format(1) in todo_of(client)
+    venue.name = "青杠新名字店"
+    venue.save(update_fields=["name"])  # an owner editing a draft, a photo, a name
+    assert not counted(client)
+    venue.status = VenueStatus.RESUBMITTED
+    venue.save(update_fields=["status"])
+    assert counted(client)

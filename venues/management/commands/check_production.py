@@ -183,29 +183,30 @@ def check_tasks():
         yield True, f"{waiting.count()} task(s) waiting, none longer than {TASK_DELAY.seconds // 60} minutes"
 
 
+RQ_WORKER = "manage.py rqworker default --job-class django_tasks_rq.Job"
+
+
 def check_rq_tasks():
     """The RQ queue (TASK_QUEUE=rq): Redis answers, a worker listens, no task waits too long."""
     import django_rq
     from rq import Worker
 
-    queue = django_rq.get_queue("default")
     try:
-        waiting, workers = queue.count, Worker.count(queue=queue)
+        queue = django_rq.get_queue("default")
+        # Worker.all drops workers whose keys expired (a worker killed without a goodbye).
+        waiting, workers = queue.count, len(Worker.all(queue=queue))
         first = queue.get_jobs(0, 1)
     except Exception as error:
         yield False, f"the RQ queue's Redis does not answer ({error}): is RQ_REDIS_URL right?"
         return
     now = timezone.now()
-    oldest = first[0].enqueued_at if first and first[0].enqueued_at else None
-    if oldest is not None and oldest.tzinfo is None:
-        oldest = oldest.replace(tzinfo=datetime.UTC)
+    oldest = first[0].enqueued_at if first else None  # aware, in UTC
     if oldest is not None and now - oldest > TASK_DELAY:
         minutes = int((now - oldest).total_seconds() // 60)
-        yield False, (f"{waiting} task(s) waiting in RQ, the oldest for {minutes} minutes: is "
-                      "`manage.py rqworker default --job-class django_tasks_rq.Job` running?")
+        yield False, (f"{waiting} task(s) waiting in RQ, the oldest for {minutes} minutes: "
+                      f"is `{RQ_WORKER}` running?")
     elif not workers:
-        yield False, ("no RQ worker listens on the queue: start "
-                      "`manage.py rqworker default --job-class django_tasks_rq.Job`")
+        yield False, f"no RQ worker listens on the queue: start `{RQ_WORKER}`"
     else:
         yield True, (f"{waiting} task(s) waiting in RQ, none longer than {TASK_DELAY.seconds // 60} "
                      f"minutes; {workers} worker(s)")

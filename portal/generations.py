@@ -53,6 +53,8 @@ class Generation:
         if entry is not None and entry[0] == generation:
             return entry[1]
         value = compute()  # the generation was read before: a change meanwhile is not hidden
+        if generation is None:  # the cache lost it at once: nothing to keep the value under
+            return value
         try:
             cache.set(key, (generation, value), timeout=timeout)
         except Exception:

@@ -343,8 +343,10 @@ def test_the_rq_worker_unit_runs_a_command_production_has():
 
 @pytest.mark.parametrize(("env", "message"), [
     ({"TASK_QUEUE": "rq"}, "TASK_QUEUE=rq needs RQ_REDIS_URL"),
-    ({"TASK_QUEUE": "rq", "REDIS_URL": "redis://10.0.0.3:6379/0", "RQ_REDIS_URL": "redis://10.0.0.3:6379/0"},
-     "not the cache's REDIS_URL"),
+    ({"TASK_QUEUE": "rq", "REDIS_URL": "redis://10.0.0.3:6379/0", "RQ_REDIS_URL": "redis://10.0.0.3/1"},
+     "not the cache's Redis server"),
+    ({"TASK_QUEUE": "rq", "REDIS_URL": "redis://localhost:6379/0", "RQ_REDIS_URL": "redis://127.0.0.1:6379/2"},
+     "not the cache's Redis server"),
     ({"TASK_QUEUE": "celery"}, "TASK_QUEUE must be 'database' or 'rq'"),
 ])
 def test_production_refuses_a_task_queue_it_cannot_use(env, message):

@@ -2,6 +2,8 @@
 reverse proxy in front of gunicorn. docs/deploy.md is the guide; `make check-production`
 checks a configuration (check --deploy, then venues' check_production command)."""
 
+from urllib.parse import urlsplit
+
 from .base import *
 
 # --- Deployment security (`manage.py check --deploy --fail-level WARNING` passes with
@@ -76,13 +78,18 @@ elif not SINGLE_PROCESS_INSTALL:
 # Redis of its own that keeps its data (RQ_REDIS_URL): docs/deploy.md, "The task worker".
 TASK_QUEUE = os.environ.get("TASK_QUEUE", "database")
 if TASK_QUEUE == "rq":
-    if os.environ.get("RQ_REDIS_URL", "") in ("", REDIS_URL):
+    def _server(url):
+        parts = urlsplit(url)
+        return ({"localhost": "127.0.0.1"}.get(parts.hostname, parts.hostname), parts.port or 6379)
+
+    RQ_REDIS_URL = os.environ.get("RQ_REDIS_URL", "")
+    if not RQ_REDIS_URL or (REDIS_URL and _server(RQ_REDIS_URL) == _server(REDIS_URL)):
         raise RuntimeError("TASK_QUEUE=rq needs RQ_REDIS_URL, a Redis that keeps its data (appendonly yes), "
-                           "not the cache's REDIS_URL, which may evict it: e.g. redis://127.0.0.1:6380/0")
-    _background, RQ_QUEUES = rq_tasks(os.environ["RQ_REDIS_URL"])
+                           "not the cache's Redis server, which may evict it: e.g. redis://127.0.0.1:6380/0")
+    _background, RQ_QUEUES = rq_tasks(RQ_REDIS_URL)
     TASKS = {**TASKS, "background": _background}
     INSTALLED_APPS = [*INSTALLED_APPS, "django_rq", "django_tasks_rq"]
-    del _background
+    del _background, _server
 elif TASK_QUEUE != "database":
     raise RuntimeError(f"TASK_QUEUE must be 'database' or 'rq', not {TASK_QUEUE!r}")
 

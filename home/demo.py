@@ -36,6 +36,7 @@ from venues.roles import GRID_WORKER, LEAD_OFFICE, LEADER, TOWN_OFFICE, VILLAGE_
 from venues.validators import credit_code_check_char
 from venues.workflows.registration import perform
 
+from .demo_notices import build_safety_notices
 from .demo_selfchecks import selfcheck_page
 from .models import HomePage, PrivacyPage, RegistrationPage, SiteSettings, StandardPage
 from .roles import APPROVERS, EDITORS
@@ -581,21 +582,7 @@ def build_demo_site():
         ["在线举报功能即将开通。开通前，请拨打页面底部的联系电话举报；"
          "遇到火灾等紧急情况，请立即拨打119。"],
     ))
-    safety_notice = _add(services, StandardPage(
-        title="经营者安全告知", slug="safety-notice",
-        intro="九小场所经营者应当知道的安全责任和基本要求。",
-        body=_stream(
-            _para(
-                "经营者是场所安全的第一责任人，应当做到：",
-                "一、配齐灭火器并每月检查，保持安全出口和疏散通道畅通，不锁闭、不堆物；",
-                "二、场所内不住人，不在室内停放电动自行车或为其充电；",
-                "三、电气线路穿管敷设并安装漏电保护器，不超负荷用电；",
-                "四、使用燃气的安装燃气报警装置，定期检查软管和阀门；",
-                "五、定期开展自查，配合工作人员检查，发现隐患立即整改。",
-            ),
-            _callout("info", "按场所类型的告知书", "各类场所的安全告知书将随在线登记一同上线，登记时需确认已阅读。"),
-        ),
-    ))
+    safety_notice = build_safety_notices(home, kinds)
 
     SiteSettings.objects.filter(site=site).update(report_page=report, privacy_page=privacy)
 
@@ -605,7 +592,7 @@ def build_demo_site():
              "page": register.pk, "url": ""},
             {"audience": "owner", "title": "开展安全自查", "description": "按清单逐项检查，问题及时整改",
              "page": selfcheck.pk, "url": ""},
-            {"audience": "owner", "title": "阅读安全告知", "description": "经营者的安全责任和基本要求",
+            {"audience": "owner", "title": "阅读安全告知书", "description": "各类场所的安全责任、风险和检查要点",
              "page": safety_notice.pk, "url": ""},
             {"audience": "owner", "title": "学习安全知识", "description": "灭火器使用、用电和燃气安全",
              "page": training_index.pk, "url": ""},

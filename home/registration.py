@@ -19,7 +19,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from venues import photos
+from venues import acknowledgements, photos
 from venues.access import is_back_office, venues_for
 from venues.models import AuditEntry, LicenceSituation, PhotoKind, Venue, VenueStatus
 from venues.workflows import registration as workflow
@@ -410,7 +410,8 @@ def problems(venue):
 def _declare_step(page, request, venue, current, notes):
     checked = Venue.objects.select_related("kind", "area").get(pk=venue.pk)
     blocking = problems(checked)
-    form = DeclareForm(request.POST or None)
+    safety_notices = acknowledgements.safety_notices_for(checked)
+    form = DeclareForm(request.POST or None, safety_notices=safety_notices)
     if request.method == "POST" and form.is_valid() and not blocking:
         action = "resubmit" if venue.status == VenueStatus.RETURNED else "submit"
         try:
@@ -418,6 +419,7 @@ def _declare_step(page, request, venue, current, notes):
                 Venue.objects.filter(pk=venue.pk).update(
                     declared_at=timezone.now(), draft_step=current.number)
                 workflow.perform(venue, action, request.user)
+                acknowledgements.acknowledge_at_registration(request.user, checked)
         except workflow.InvalidTransition:
             pass  # sent twice: the first one submitted it, so the status page is the answer
         else:
@@ -432,7 +434,8 @@ def _declare_step(page, request, venue, current, notes):
     blocking = [(where, _step_link(page, venue, where.slug), label, message)
                 for where, label, message in blocking]
     return _render(page, request, "home/registration/step_declare.html", form=form,
-                   blocking=blocking, summary=summary(page, checked, notes, editable=True), **context)
+                   blocking=blocking, safety_notices=safety_notices,
+                   summary=summary(page, checked, notes, editable=True), **context)
 
 
 SUMMARY_NOTE = {"name": "name", "address": "address", "kind": "kind", "licence": "licence",

@@ -354,6 +354,15 @@ class DeclareForm(forms.Form):
         label=_("I have read the privacy notice."),
         error_messages={"required": _("Please confirm that you have read the privacy notice.")},
     )
+    safety_notice = forms.BooleanField(
+        label=_("I have read the safety notice of my venue's kind and will keep to it."),
+        error_messages={"required": _("Please read the safety notice and confirm it.")},
+    )
+
+    def __init__(self, *args, safety_notices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if not safety_notices:  # no notice published for the venue's kinds yet
+            del self.fields["safety_notice"]
 
 
 class StartForm(VenueStepForm):

@@ -6,3 +6,15 @@ class NoticesConfig(AppConfig):
     name = "notices"
     verbose_name = _("Notices and training")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from wagtail.signals import page_published
+
+        page_published.connect(_on_published, dispatch_uid="notices.acknowledgements")
+
+
+def _on_published(sender, instance, **kwargs):
+    """A published notice that owners must acknowledge gets its version and its messages."""
+    from venues import acknowledgements
+
+    acknowledgements.published(instance)

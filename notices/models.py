@@ -5,16 +5,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
-from wagtail.fields import StreamField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from home import page_cache
-from home.blocks import BodyBlock
+from home.blocks import RICH_TEXT_FEATURES, BodyBlock
 from home.pagination import paginate
-from home.search import SegmentedSearchMixin, stream_text
+from home.search import SegmentedSearchMixin, html_text, stream_text
 from venues.models import AreaLevel
 
 NOTICES_PER_PAGE = 10
@@ -157,6 +158,16 @@ class NoticePage(SegmentedSearchMixin, Page):
         context["attachments"] = self.attachments.select_related("document")
         return context
 
+    # Acknowledgement by owners (venues.acknowledgements).
+    def asks_acknowledgement(self):
+        return self.requires_acknowledgement
+
+    def starts_new_version(self):
+        return False
+
+    def audience(self):
+        return [kind.pk for kind in self.kinds.all()], list(self.areas.all())
+
 
 class NoticeAttachment(Orderable):
     page = ParentalKey(NoticePage, on_delete=models.CASCADE, related_name="attachments")
@@ -280,3 +291,99 @@ class TrainingPage(SegmentedSearchMixin, Page):
             errors["captions"] = _("Captions need a video.")
         if errors:
             raise ValidationError(errors)
+
+
+class SafetyNoticeIndexPage(ListingPage):
+    """安全告知书: the safety notice of each venue kind."""
+
+    subpage_types = ["notices.SafetyNoticePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("safety notice index")
+
+    def get_context(self, request, *args, **kwargs):
+        from venues.acknowledgements import current_versions
+
+        context = super().get_context(request, *args, **kwargs)
+        notices = list(SafetyNoticePage.objects.child_of(self).live().public()
+                       .select_related("kind").order_by("kind__sort_order", "path"))
+        versions = current_versions([notice.pk for notice in notices])
+        for notice in notices:
+            notice.current_version = versions.get(notice.pk)
+        if context["selected_kind"]:
+            notices = [notice for notice in notices if notice.kind.slug == context["selected_kind"]]
+        context["safety_notices"] = notices
+        return context
+
+
+class SafetyNoticeForm(WagtailAdminPageForm):
+    """"New version" is a choice made for one publication: each edit starts without it, unless
+    a draft that chose it is waiting to be published."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and not (self.instance.pk and self.instance.has_unpublished_changes):
+            self.initial["new_version"] = False
+
+
+class SafetyNoticePage(SegmentedSearchMixin, Page):
+    """A venue kind's 安全告知书: the owner's duties, the kind's main risks, what to check and whom
+    to call. Owners acknowledge it when they register; a publication marked "new version" asks
+    every owner of the kind to acknowledge it again (venues.acknowledgements)."""
+
+    anonymous_cache = True
+
+    kind = models.ForeignKey(
+        "venues.VenueKind", verbose_name=_("venue kind"), on_delete=models.PROTECT, related_name="+",
+    )
+    summary = models.TextField(_("summary"), max_length=300, blank=True)
+    duties = RichTextField(_("the owner's duties"), features=RICH_TEXT_FEATURES)
+    risks = RichTextField(_("main risks"), features=RICH_TEXT_FEATURES)
+    checks = RichTextField(_("what to check"), features=RICH_TEXT_FEATURES)
+    contacts = RichTextField(_("whom to call"), features=RICH_TEXT_FEATURES)
+    new_version = models.BooleanField(
+        _("this publication is a new version"), default=False,
+        help_text=_("Tick only when the duties or risks changed: every owner of this kind is then "
+                    "asked to acknowledge the notice again. Corrections of wording need no tick."),
+    )
+
+    base_form_class = SafetyNoticeForm
+    content_panels = [
+        *Page.content_panels, "kind", "summary", "duties", "risks", "checks", "contacts",
+        MultiFieldPanel(["new_version"], heading=_("Version")),
+    ]
+    search_fields = Page.search_fields + SegmentedSearchMixin.segment_search_fields
+    parent_page_types = ["notices.SafetyNoticeIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("safety notice")
+        verbose_name_plural = _("safety notices")
+
+    def search_text_parts(self):
+        return [*super().search_text_parts(), self.summary, *map(html_text, (
+            self.duties, self.risks, self.checks, self.contacts))]
+
+    # Acknowledgement by owners (venues.acknowledgements): every owner of the kind.
+    def asks_acknowledgement(self):
+        return True
+
+    def starts_new_version(self):
+        return self.new_version
+
+    def audience(self):
+        return [self.kind_id], []
+
+    def clean(self):
+        super().clean()
+        others = SafetyNoticePage.objects.filter(kind_id=self.kind_id).exclude(pk=self.pk)
+        if self.kind_id and others.exists():
+            raise ValidationError({"kind": _("This kind has a safety notice already; edit that one.")})
+
+    def get_context(self, request, *args, **kwargs):
+        from venues.acknowledgements import current_versions
+
+        context = super().get_context(request, *args, **kwargs)
+        context["current_version"] = current_versions([self.pk]).get(self.pk)
+        return context

@@ -70,6 +70,8 @@ from venues.models import (
     HazardSource,
     ImportBatch,
     Message,
+    NoticeVersion,
+    OwnerReport,
     RiskRule,
     Severity,
     VenueKind,
@@ -157,8 +159,12 @@ class World:
         self.venue = make_venue(tree["qinggang-1"], status=VenueStatus.APPROVED, owner=self.owner)
         self.returned = make_venue(tree["qinggang-1"], status=VenueStatus.RETURNED, owner=self.owner,
                                    name="退回的店", credit_code="")
+        # A notice the owner is asked to confirm (告知), and a report of theirs (报告).
+        self.version = NoticeVersion.objects.create(page=self.page, number=1, title=self.page.title)
         self.message = Message.objects.create(recipient=self.owner, venue=self.venue, subject="已批准",
-                                              body="…")
+                                              body="…", notice_version=self.version)
+        self.report = OwnerReport.objects.create(venue=self.venue, reporter=self.owner, kind="guidance",
+                                                 details="请来指导", submission_id=uuid.uuid4())
         self.photo = VenuePhoto.objects.create(venue=self.venue, kind="storefront",
                                                file=ContentFile(b"jpeg", "p.jpg"), width=1, height=1,
                                                uploaded_by=self.superuser)
@@ -301,6 +307,9 @@ def real_values(world):
         ("", "group_number", 1),
         ("", "hazard_id", w.hazard.pk),
         ("", "message_id", w.message.pk),
+        ("", "version_id", w.version.pk),
+        ("", "report_id", w.report.pk),
+        ("owner/reports/new/", "kind", "guidance"),
         ("", "photo_id", w.photo.pk),
         ("", "code", w.venue.public_code),
         ("", "page_id", w.page.pk),

@@ -9,14 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Message, SmsStatus, VenueStatus
+from .sms import short_param
 from .tasks import send_message_sms
 
 
-def message_user(user, subject, body, venue=None, sms_template="", sms_params=None):
+def message_user(user, subject, body, venue=None, sms_template="", sms_params=None, notice_version=None):
     """Put a message in ``user``'s message box, and text it if a template is given."""
     texted = bool(sms_template and user.mobile)
     message = Message.objects.create(
-        recipient=user, venue=venue, subject=subject, body=body,
+        recipient=user, venue=venue, subject=subject[:100], body=body, notice_version=notice_version,
         sms_template=sms_template if texted else "", sms_params=sms_params or {},
         sms_status=SmsStatus.QUEUED if texted else SmsStatus.NONE,
     )
@@ -118,3 +119,18 @@ def hazard_overdue(hazard):
              "fixed with a photo; overdue hazards are shown to the village staff and the town "
              "office.") % params
     return _tell_holders(venue, None, subject, body, sms_template="hazard_overdue", sms_params=params)
+
+
+def notice_to_acknowledge(user, version, venues, reminder=False):
+    """Ask ``user`` to read a notice and confirm it for ``venues`` (venues.acknowledgements)."""
+    names = "、".join(venue.name for venue in venues)
+    params = {"title": version.title, "venues": names}
+    if reminder:
+        subject = _("Reminder: please read and confirm “%(title)s”") % params
+    else:
+        subject = _("Please read and confirm “%(title)s”") % params
+    body = _("The town asks you to read “%(title)s” and confirm that you have read it. It concerns: "
+             "%(venues)s. Open the notice below, read it, then press “I have read it”.") % params
+    return message_user(user, subject, body, venue=venues[0] if len(venues) == 1 else None,
+                        sms_template="notice_acknowledge", sms_params={"title": short_param(version.title)},
+                        notice_version=version)

@@ -166,3 +166,114 @@ class CorrectionForm(forms.Form):
 
     def venue(self):
         return self.venues.get(self.cleaned_data["subject"])
+
+
+class ReportForm(forms.ModelForm):
+    """An owner's report (venues.workflows.reports): the venue, and what its kind needs."""
+
+    # The fields each kind of report asks for, and those it requires.
+    FIELDS = {
+        "operator": (["new_operator_name", "new_operator_mobile", "starts_on", "details"],
+                     {"new_operator_name", "new_operator_mobile"}),
+        "business": (["new_kind", "details"], {"details"}),
+        "closing": (["starts_on", "details"], {"starts_on"}),
+        "reopening": (["starts_on", "details"], {"starts_on"}),
+        "works": (["work_type", "details", "starts_on", "ends_on", "measures"],
+                  {"work_type", "details", "starts_on", "ends_on", "measures"}),
+        "guidance": (["details"], {"details"}),
+    }
+    LABELS = {
+        "operator": {"starts_on": _("the new operator takes over on"),
+                     "details": _("anything else staff should know")},
+        "business": {"new_kind": _("the venue's main kind from now on"),
+                     "details": _("what changes in the business")},
+        "closing": {"starts_on": _("closed from"), "details": _("why, and whether it will reopen")},
+        "reopening": {"starts_on": _("open again from"), "details": _("anything else staff should know")},
+        "works": {"details": _("what work, and where in the venue"), "starts_on": _("work starts on"),
+                  "ends_on": _("work ends on")},
+        "guidance": {"details": _("what you would like help with, and when suits you")},
+    }
+    HELP = {
+        "measures": _("For example: fire extinguishers at hand, flammable goods moved away, a person "
+                      "watching the hot work, a certified welder, checking for embers afterwards."),
+        "new_kind": _("Leave empty if the kind stays the same."),
+    }
+
+    venue = forms.ChoiceField(label=_("venue"))
+    new_operator_mobile = forms.CharField(label=_("new operator's mobile"), max_length=20,
+                                          widget=forms.TextInput(attrs=MOBILE_ATTRS))
+    submission_id = forms.UUIDField(widget=forms.HiddenInput)
+
+    class Meta:
+        from .models import OwnerReport
+
+        model = OwnerReport
+        fields = ["new_operator_name", "new_operator_mobile", "new_kind", "work_type", "starts_on",
+                  "ends_on", "measures", "details"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "details": forms.Textarea(attrs={"rows": 4}),
+            "measures": forms.Textarea(attrs={"rows": 4}),
+            "work_type": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, kind, venues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        shown, required = self.FIELDS[kind]
+        for name in list(self.fields):
+            if name not in (*shown, "venue", "submission_id"):
+                del self.fields[name]
+        for name in shown:
+            self.fields[name].required = name in required
+            if name in self.LABELS[kind]:
+                self.fields[name].label = self.LABELS[kind][name]
+            if name in self.HELP:
+                self.fields[name].help_text = self.HELP[name]
+        if "work_type" in self.fields:
+            self.fields["work_type"].choices = [c for c in self.fields["work_type"].choices if c[0]]
+        self.venues = {str(venue.pk): venue for venue in venues}
+        self.fields["venue"].choices = [(key, venue.name) for key, venue in self.venues.items()]
+        if len(self.venues) == 1:
+            self.initial.setdefault("venue", next(iter(self.venues)))
+        self.order_fields(["venue", *shown])
+        if not self.is_bound:
+            import uuid
+
+            self.initial.setdefault("submission_id", uuid.uuid4())
+
+    def clean_new_operator_mobile(self):
+        value = self.cleaned_data.get("new_operator_mobile", "")
+        return normalize_mobile(value) if value else value
+
+    def clean(self):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        cleaned = super().clean()
+        today = timezone.localdate()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if self.kind == "works":
+            if starts and starts < today:
+                self.add_error("starts_on", _("Works are reported before they start: the date cannot be in "
+                                              "the past."))
+            if starts and ends and ends < starts:
+                self.add_error("ends_on", _("The end cannot be before the start."))
+            elif starts and ends and ends > starts + timedelta(days=366):
+                self.add_error("ends_on", _("Works of more than a year: please report them in parts."))
+        elif starts and abs((starts - today).days) > 366:
+            self.add_error("starts_on", _("Please give a date within a year of today."))
+        venue = self.venues.get(cleaned.get("venue") or "")
+        if self.kind == "business" and venue and cleaned.get("new_kind") == venue.kind:
+            cleaned["new_kind"] = None
+        return cleaned
+
+    def report_data(self):
+        """The report's own fields, for venues.workflows.reports.file."""
+        return {name: self.cleaned_data[name] for name in self.FIELDS[self.kind][0]
+                if self.cleaned_data.get(name) not in (None, "")}
+
+    def chosen_venue(self):
+        return self.venues[self.cleaned_data["venue"]]

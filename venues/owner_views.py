@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import audit, mydata
+from . import acknowledgements, audit, mydata
 from .access import is_back_office, venues_for
 from .masking import mask_mobile
 from .models import (
@@ -29,6 +29,7 @@ from .models import (
     CorrectionRequest,
     CorrectionStatus,
     Message,
+    ReportKind,
     VenueStatus,
 )
 from .owner_forms import (
@@ -37,11 +38,12 @@ from .owner_forms import (
     CorrectionForm,
     LoginForm,
     MobileOnlyForm,
+    ReportForm,
     ResetForm,
     SignUpForm,
     SignUpStartForm,
 )
-from .workflows import claims, codes, corrections
+from .workflows import claims, codes, corrections, reports
 
 BACKEND = "venues.auth.MobileBackend"
 SESSION_MOBILE = "owner_pending_mobile"
@@ -267,7 +269,8 @@ def home(request):
     register_url = start_url()
     latest = Message.objects.filter(recipient=request.user)[:3]
     return _page(request, "owner/home.html", _("My venues"), rows=rows, latest=latest,
-                 register_url=register_url)
+                 register_url=register_url, to_confirm=acknowledgements.pending_messages(request.user),
+                 may_report=any(venue.status != VenueStatus.REJECTED for venue in venues))
 
 
 @_owner_required
@@ -280,11 +283,37 @@ def message_list(request):
 @_owner_required
 @never_cache
 def message_detail(request, message_id):
-    message = get_object_or_404(Message.objects.filter(recipient=request.user), pk=message_id)
-    if message.read_at is None:
+    message = get_object_or_404(Message.objects.filter(recipient=request.user)
+                                .select_related("venue", "notice_version__page"), pk=message_id)
+    notice = _notice_of(request, message) if message.notice_version_id else None
+    if message.read_at is None and not (notice and notice["waiting"]):
+        # A notice to confirm stays unread until it is confirmed.
         message.read_at = timezone.now()
         message.save(update_fields=["read_at"])
-    return _page(request, "owner/message.html", message.subject, item=message)
+    return _page(request, "owner/message.html", message.subject, item=message, notice=notice)
+
+
+def _notice_of(request, message):
+    """What the message box shows of a notice to acknowledge: the page, whether a newer
+    version replaced it, and the owner's venues still to confirm it."""
+    version = message.notice_version
+    page = version.page.specific
+    current = acknowledgements.current_version(page) if page.live else None
+    waiting = list(acknowledgements.waiting_for(request.user, version)) if current == version else []
+    return {"page": page, "url": page.get_url(request) if page.live else "", "version": version,
+            "replaced": current != version, "waiting": waiting}
+
+
+@_owner_required
+@require_POST
+def message_acknowledge(request, message_id):
+    message = get_object_or_404(Message.objects.filter(recipient=request.user, notice_version__isnull=False)
+                                .select_related("notice_version__page"), pk=message_id)
+    venues = acknowledgements.acknowledge(request.user, message.notice_version)
+    if venues:
+        messages.success(request, _("Thank you: you have confirmed that you read “%(title)s”.")
+                         % {"title": message.notice_version.title})
+    return redirect("owner:message", message_id=message.pk)
 
 
 @_owner_required
@@ -415,3 +444,59 @@ def correction(request):
                  intro=_("Tell us what is wrong in the data we hold about you or your venue. Staff of "
                          "your village will check it and correct it, or tell you why it stays."),
                  after=[(reverse("owner:my_data"), _("Back to my data"))])
+
+
+# Reports to the town (venues.workflows.reports) -----------------------------------------
+
+@_owner_required
+@never_cache
+def report_list(request):
+    items = reports.reports_for(request.user).select_related("venue")
+    return _page(request, "owner/reports.html", _("Report to the town"), items=items,
+                 kinds=ReportKind.choices)
+
+
+@_owner_required
+@never_cache
+def report_new(request, kind):
+    if kind not in ReportKind.values:
+        raise Http404
+    kind = ReportKind(kind)
+    venues = [venue for venue in venues_for(request.user).order_by("name", "pk")
+              if reports.may_file(request.user, venue, kind)]
+    title = kind.label
+    if not venues:
+        return _page(request, "owner/report_none.html", title, kind=kind)
+    form = ReportForm(request.POST or None, kind=kind, venues=venues)
+    if request.method == "POST" and form.is_valid():
+        report = reports.file(request.user, form.chosen_venue(), kind, form.report_data(),
+                              form.cleaned_data["submission_id"])
+        messages.success(request, _("Your report has been sent to the staff of your village. Their "
+                                    "answer will be in your messages."))
+        return redirect("owner:report", report_id=report.pk)
+    return _page(request, "owner/form.html", title, form=form, submit=_("Send the report"),
+                 intro=REPORT_INTROS[kind](),
+                 after=[(reverse("owner:reports"), _("Back to my reports"))])
+
+
+REPORT_INTROS = {
+    ReportKind.OPERATOR: lambda: _("Tell us who runs the venue from now on. Staff update the register "
+                                   "and the new operator can sign in with their own mobile number."),
+    ReportKind.BUSINESS: lambda: _("Tell us what changes in your business, for example a shop that "
+                                   "starts serving meals. A new kind may bring other safety checks."),
+    ReportKind.CLOSING: lambda: _("Tell us when the venue closes. Self-checks stop while it is closed."),
+    ReportKind.REOPENING: lambda: _("Tell us when the venue opens again. Self-checks start again."),
+    ReportKind.WORKS: lambda: _("Report repairs, installation or hot work (welding, cutting, open flame) "
+                                "before they start, with the dates and the safety measures you take."),
+    ReportKind.GUIDANCE: lambda: _("Ask the staff of your village to come and advise you on safety at "
+                                   "your venue."),
+}
+
+
+@_owner_required
+@never_cache
+def report_detail(request, report_id):
+    report = get_object_or_404(reports.reports_for(request.user).select_related("venue", "new_kind"),
+                               pk=report_id)
+    return _page(request, "owner/report.html", report.get_kind_display(), report=report,
+                 events=report.events.all())

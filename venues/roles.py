@@ -40,6 +40,8 @@ ROLE_PERMISSIONS = {
         # Deadlines, reminders and risk rules (venues.schedule, venues.risk).
         ("venues", "change_safetyrules"), ("venues", "view_riskrule"), ("venues", "add_riskrule"),
         ("venues", "change_riskrule"),
+        # Owners' reports (venues.workflows.reports).
+        ("venues", "handle_ownerreport"),
     ],
     LEAD_OFFICE: [
         ("wagtailadmin", "access_admin"), ("venues", "view_venue"), ("venues", "review_venue"),
@@ -48,6 +50,7 @@ ROLE_PERMISSIONS = {
     VILLAGE_STAFF: [
         ("wagtailadmin", "access_admin"), ("venues", "view_venue"), ("venues", "review_venue"),
         ("venues", "add_venue"), *SELFCHECK_REVIEWER, ("venues", "assist_selfcheck"),
+        ("venues", "handle_ownerreport"),
     ],
     # Grid workers fill in self-checks with owners who have no phone and re-check fixes on site.
     GRID_WORKER: [("wagtailadmin", "access_admin"), ("venues", "view_venue"), ("venues", "add_venue"),

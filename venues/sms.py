@@ -23,6 +23,9 @@ TEMPLATES = {
     "hazard_overdue": _("A hazard at “{venue}” was to be fixed by {date}. Details are in your message box."),
     "hazard_rejected": _("The fix of a hazard at “{venue}” was not accepted. Details are in your "
                          "message box."),
+    "notice_acknowledge": _("Please read “{title}” and confirm it in your message box."),
+    "report_visit": _("Staff will visit “{venue}” on {date} as you asked. Details are in your message box."),
+    "report_answered": _("Your report about “{venue}” has been answered. Details are in your message box."),
     "verification_code": _("Your verification code is {code}; it is valid for 10 minutes. "
                            "Never tell anyone this code."),
 }

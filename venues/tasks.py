@@ -33,3 +33,14 @@ def refresh_schedules():
     from . import schedule
 
     schedule.refresh()
+
+
+@task(backend="background")
+def deliver_notice(version_id):
+    """Tell the owners a notice version concerns (venues.acknowledgements.deliver)."""
+    from . import acknowledgements
+    from .models import NoticeVersion
+
+    version = NoticeVersion.objects.filter(pk=version_id).first()
+    if version is not None:
+        acknowledgements.deliver(version)

@@ -24,7 +24,17 @@ from portal.generations import Generation
 
 from . import schedule
 from .access import corrections_for, scope_q, venues_for
-from .models import CorrectionStatus, Hazard, HazardStatus, SelfCheck, SelfCheckStatus, Severity, VenueStatus
+from .models import (
+    CorrectionStatus,
+    Hazard,
+    HazardStatus,
+    OwnerReport,
+    ReportStatus,
+    SelfCheck,
+    SelfCheckStatus,
+    Severity,
+    VenueStatus,
+)
 
 GENERATION = Generation("todo:generation")
 
@@ -58,6 +68,9 @@ def todo_items(user):
             Item(_("Owners' requests to correct their data"), counts["corrections"],
                  reverse("venues_correction_index")),
         ]
+    if may["reports"]:
+        waiting.append(Item(_("Owners' reports to handle"), counts["reports"],
+                            reverse("venues_report_index")))
     if may["review_selfchecks"]:
         waiting.append(Item(_("Self-checks awaiting review"), counts["selfchecks"],
                             f"{selfchecks}?status=submitted"))
@@ -75,6 +88,7 @@ def _may(user):
         "hazards": user.has_perm("venues.view_hazard"),
         "verify": user.has_perm("venues.verify_hazard"),
         "town": is_town_office(user),
+        "reports": user.has_perm("venues.handle_ownerreport"),
     }
 
 
@@ -129,6 +143,8 @@ def count(user, may, today):
             again=Count("pk", filter=Q(status=VenueStatus.RESUBMITTED)),
             selfcheck_overdue=Count("pk", filter=schedule.overdue_q(today)),
         ))
+    if may["reports"]:
+        counts["reports"] = OwnerReport.objects.filter(in_scope).exclude(status=ReportStatus.DONE).count()
     if may["review_venues"]:
         counts["corrections"] = corrections_for(user).filter(status=CorrectionStatus.OPEN).count()
     return counts
@@ -147,6 +163,7 @@ COUNTED_FIELDS = {
     "selfcheck": {"status", "venue"},
     "hazard": {"status", "deadline", "severity", "venue"},
     "correctionrequest": {"status", "venue", "requester"},
+    "ownerreport": {"status", "venue"},
 }
 
 
@@ -170,7 +187,7 @@ def connect_signals():
 
     from .models import Area, CorrectionRequest, Office, StaffProfile, Venue
 
-    for model in (Venue, SelfCheck, Hazard, CorrectionRequest, Area, Office, StaffProfile):
+    for model in (Venue, SelfCheck, Hazard, CorrectionRequest, OwnerReport, Area, Office, StaffProfile):
         label = model._meta.label_lower
         post_save.connect(_on_save, sender=model, dispatch_uid=f"venues.todo.save.{label}")
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"venues.todo.delete.{label}")

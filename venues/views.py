@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .access import of_venues_for
+from .acknowledgements import safety_notices_for
 from .models import (
     Area,
     EvidencePhoto,
@@ -52,7 +53,8 @@ def venue_card(request, code):
         public_code=code.upper(), status=VenueStatus.APPROVED,
     )
     village = Area.village_names([venue.area])[venue.area.pk]
-    return render(request, "venues/venue_card.html", {"venue": venue, "village": village})
+    return render(request, "venues/venue_card.html", {"venue": venue, "village": village,
+                                                      "safety_notices": safety_notices_for(venue)})
 
 
 def venue_photo(request, photo_id):

@@ -14,7 +14,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 
-from . import correction_views, otp_views, selfcheck_views, staff_views
+from . import correction_views, notice_views, otp_views, report_views, selfcheck_views, staff_views
 from .access import venues_for
 from .admin_views import (
     KindFilter,
@@ -195,6 +195,15 @@ def register_staff_urls():
         path("venues/corrections/", correction_views.correction_index, name="venues_correction_index"),
         path("venues/corrections/<int:request_id>/", correction_views.correction_detail,
              name="venues_correction_detail"),
+        # 报告 and 告知 (venues.report_views, venues.notice_views).
+        path("venues/reports/", report_views.report_index, name="venues_report_index"),
+        path("venues/reports/<int:report_id>/", report_views.report_detail, name="venues_report_detail"),
+        path("venues/acknowledgements/", notice_views.acknowledgement_index,
+             name="venues_acknowledgement_index"),
+        path("venues/acknowledgements/<int:version_id>/", notice_views.acknowledgement_detail,
+             name="venues_acknowledgement_detail"),
+        path("venues/acknowledgements/<int:version_id>/remind/", notice_views.acknowledgement_remind,
+             name="venues_acknowledgement_remind"),
     ]
 
 
@@ -247,6 +256,18 @@ def area_menu_item():
 def correction_menu_item():
     return PermissionMenuItem(_("Correction requests"), reverse("venues_correction_index"),
                               icon_name="edit", order=230, permission="venues.review_venue")
+
+
+@hooks.register("register_admin_menu_item")
+def report_menu_item():
+    return PermissionMenuItem(_("Owners' reports"), reverse("venues_report_index"), icon_name="mail",
+                              order=235, permission="venues.handle_ownerreport")
+
+
+@hooks.register("register_admin_menu_item")
+def acknowledgement_menu_item():
+    return PermissionMenuItem(_("Notices owners acknowledge"), reverse("venues_acknowledgement_index"),
+                              icon_name="doc-full", order=260, permission="venues.view_venue")
 
 
 @hooks.register("register_admin_menu_item")

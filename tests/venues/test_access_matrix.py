@@ -210,8 +210,10 @@ def our_patterns():
     }
 
 
-def test_every_pattern_has_a_declared_outcome():
-    assert our_patterns() == set(EXPECTED)
+def test_every_pattern_declared_here_exists():
+    # tests/venues/test_access_matrix_reports.py declares the rest (告知 and 报告), and checks
+    # that the two tables together cover every pattern.
+    assert set(EXPECTED) <= our_patterns()
 
 
 @pytest.fixture

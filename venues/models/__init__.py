@@ -8,8 +8,10 @@ from .codes import CodePurpose, VerificationCode
 from .imports import ImportBatch, ImportStatus
 from .kinds import KindRule, VenueKind
 from .messages import Message, SmsStatus
+from .notices import Acknowledgement, NoticeVersion
 from .people import PasswordHistory, User
 from .privacy import ANSWER_WITHIN_DAYS, CorrectionRequest, CorrectionStatus
+from .reports import CHANGES_VENUE, OwnerReport, ReportAction, ReportEvent, ReportKind, ReportStatus, WorkType
 from .selfchecks import (
     Answer,
     EvidencePhoto,
@@ -33,6 +35,8 @@ from .staff import Office, StaffProfile
 from .venues import LicenceSituation, PhotoKind, Venue, VenuePhoto, VenueStatus, VenueStatusChange
 
 __all__ = [
+    "Acknowledgement", "NoticeVersion", "CHANGES_VENUE", "OwnerReport", "ReportAction", "ReportEvent",
+    "ReportKind", "ReportStatus", "WorkType",
     "Answer", "EvidencePhoto", "EvidenceStage", "Hazard", "HazardAction", "HazardEvent",
     "HazardSource", "HazardStatus", "Reminder", "ReminderKind", "RiskFactor", "RiskLevel",
     "RiskRule", "SafetyRules", "SelfCheck", "SelfCheckAnswer", "SelfCheckStatus",

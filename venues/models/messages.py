@@ -25,6 +25,12 @@ class Message(models.Model):
         "venues.Venue", on_delete=models.CASCADE, null=True, blank=True, related_name="messages",
         verbose_name=_("venue"),
     )
+    # A notice the owner is asked to acknowledge (venues.acknowledgements): the message box
+    # shows it with a button to confirm.
+    notice_version = models.ForeignKey(
+        "venues.NoticeVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("notice version"),
+    )
     subject = models.CharField(_("subject"), max_length=100)
     body = models.TextField(_("message"))
     created_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from venues import notify, schedule
+from venues import acknowledgements, notify, schedule
 from venues.access import area_in_scope, can_see_venue, holds_venue, venues_for
 from venues.models import AuditEntry, Venue, VenueStatus, VenueStatusChange
 from venues.models.venues import new_public_code
@@ -113,6 +113,8 @@ def perform(venue, action, user, reason="", field_notes=None):
         )
         notify.venue_status_changed(locked, user, reason)
         schedule.refresh_venue(locked)  # approval starts the self-check schedule; closing ends it
+        if locked.status == S.APPROVED:  # the notices it must acknowledge from now on
+            acknowledgements.venue_approved(locked)
     return locked
 
 
@@ -160,6 +162,8 @@ def record(venue, user, source="census", other_kinds=()):
                 object_id=str(venue.pk), detail={"to": target},
             )
             schedule.refresh_venue(venue)
+            if target == S.APPROVED:
+                acknowledgements.venue_approved(venue)
     except IntegrityError:
         # The same form, sent twice at the same moment: the other request saved it.
         existing = Venue.objects.filter(submission_id=venue.submission_id).first()
@@ -213,4 +217,42 @@ def reissue_public_code(venue, user):
             actor=user, action="venue.reissue_code", object_type="venue",
             object_id=str(locked.pk), detail={"revoked": old},
         )
+    return locked
+
+
+# What an owner's report may change in the register (venues.workflows.reports), and how each
+# change reads in the venue's history.
+CHANGEABLE = {"operator_name", "operator_mobile", "kind"}
+
+
+def change_details(venue, user, changes, reason):
+    """Change the register's details of an approved or closed venue on the evidence of an
+    owner's report (``changes``: {field: new value} within CHANGEABLE), with a history row and
+    an audit entry. A new operator's account, if they have one, operates the venue instead of
+    the previous operator's; the previous operator's ID card number goes with them."""
+    from django.contrib.auth import get_user_model
+
+    if not set(changes) <= CHANGEABLE:
+        raise ValueError(sorted(set(changes) - CHANGEABLE))
+    with transaction.atomic():
+        locked = Venue.objects.select_for_update().get(pk=venue.pk)
+        if not (user.has_perm("venues.review_venue") and can_see_venue(user, locked)):
+            raise PermissionDenied
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        fields = {*changes, "updated_at"}
+        if "operator_mobile" in changes:
+            locked.operator_id_number = ""
+            fields.add("operator_id_number")
+        locked.save(update_fields=fields)
+        if "operator_mobile" in changes:
+            locked.operators.set(get_user_model().objects.filter(mobile=locked.operator_mobile)
+                                 .exclude(pk=locked.owner_id))
+        VenueStatusChange.objects.create(venue=locked, actor=user, from_status=locked.status,
+                                         to_status=locked.status, reason=reason)
+        AuditEntry.objects.create(
+            actor=user, action="venue.change", object_type="venue", object_id=str(locked.pk),
+            detail={"fields": sorted(changes), "reason": reason},
+        )
+        schedule.refresh_venue(locked)  # a new kind may change the risk level and the due date
     return locked

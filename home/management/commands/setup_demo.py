@@ -11,6 +11,7 @@ from home.demo import (
     ensure_demo_accounts,
     ensure_privacy_page,
 )
+from home.demo_notices import build_demo_reports, deliver_current_notices, ensure_safety_notices
 from home.demo_selfchecks import build_demo_selfchecks, ensure_selfcheck_page
 from venues.models import Venue
 
@@ -41,6 +42,11 @@ class Command(BaseCommand):
             build_demo_venues()
         if build_demo_selfchecks():
             self.stdout.write(self.style.SUCCESS("Demo self-checks and hazards built."))
+        if ensure_safety_notices():
+            self.stdout.write(self.style.SUCCESS("Demo safety notices built."))
+        deliver_current_notices()  # the owners of the demo venues are told of the notices to confirm
+        if build_demo_reports():
+            self.stdout.write(self.style.SUCCESS("Demo owners' reports built."))
         self.stdout.write("")
         base = settings.PUBLIC_BASE_URL
         self.stdout.write(f"Site: {base}/   Admin: {base}/admin/")

@@ -1,0 +1,328 @@
+"""告知: a kind's safety notice and notices marked "owners must acknowledge" reach the owners of
+the venues they concern (and nobody else), once; owners confirm them in the message box or,
+for the safety notice, when they register; only a publication marked "new version" asks them
+again; staff see the rates in their own area and remind those who have not confirmed."""
+
+import pytest
+
+from home.models import StandardPage
+from notices.models import SafetyNoticeIndexPage, SafetyNoticePage
+from tests.factories import (
+    UserFactory,
+    add_page,
+    approve,
+    make_notice,
+    make_registration_page,
+    make_staff,
+    make_venue,
+)
+from tests.home.test_registration import register, url
+from venues import acknowledgements
+from venues.models import Acknowledgement, Message, NoticeVersion, VenueKind, VenueStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def owner_of(tree, area, kind, mobile, status="approved", **fields):
+    owner = UserFactory(username=mobile, mobile=mobile)
+    venue = make_venue(tree[area], kind=kind, owner=owner, name=fields.pop("name", f"{kind}-{mobile}"),
+                       credit_code="", licence="unlicensed", no_code_reason="无", **fields)
+    if status == "approved":
+        approve(venue)
+    else:
+        venue.status = status
+        venue.save(update_fields=["status"])
+    return owner, venue
+
+
+@pytest.fixture
+def safety_index(home):
+    return add_page(home, SafetyNoticeIndexPage(title="安全告知书", slug="safety-notices"))
+
+
+def safety_notice(index, kind="catering", publish=True, **fields):
+    page = SafetyNoticePage(
+        title=fields.pop("title", "餐饮场所安全告知书"), slug=f"safety-{kind}",
+        kind=VenueKind.objects.get(slug=kind), duties="<p>经营者是第一责任人。</p>",
+        risks="<p>燃气泄漏。</p>", checks="<p>检查燃气报警器。</p>", contacts="<p>火警119。</p>", **fields,
+    )
+    return add_page(index, page, publish=publish)
+
+
+def republish(page, new_version=False, **changes):
+    page = SafetyNoticePage.objects.get(pk=page.pk) if isinstance(page, SafetyNoticePage) else page.specific
+    page.new_version = new_version
+    for name, value in changes.items():
+        setattr(page, name, value)
+    page.save_revision().publish()
+    return page
+
+
+def asked(user):
+    return list(Message.objects.filter(recipient=user, notice_version__isnull=False))
+
+
+@pytest.fixture
+def publishing(django_capture_on_commit_callbacks):
+    """Run the deliveries queued on commit (the task backend is immediate in tests)."""
+    def run(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+    return run
+
+
+# Who hears of a notice ------------------------------------------------------------------
+
+def test_a_safety_notice_reaches_owners_of_its_kind_only(tree, safety_index, publishing, sms_outbox):
+    cook, _restaurant = owner_of(tree, "qinggang-1", "catering", "13900000001")
+    grocer, _shop = owner_of(tree, "qinggang-1", "shopping", "13900000002")
+    farm_owner, farm = owner_of(tree, "mugen-1", "lodging", "13900000003")
+    farm.other_kinds.set([VenueKind.objects.get(slug="catering")])  # a guesthouse that serves meals
+    waiting, _draft = owner_of(tree, "qinggang-1", "catering", "13900000004", status=VenueStatus.SUBMITTED)
+
+    page = publishing(safety_notice, safety_index)
+
+    assert NoticeVersion.objects.get(page=page).number == 1
+    assert len(asked(cook)) == 1 and len(asked(farm_owner)) == 1
+    assert asked(grocer) == [] and asked(waiting) == []
+    assert "餐饮场所安全告知书" in asked(cook)[0].subject
+    assert {text["mobile"] for text in sms_outbox} == {"13900000001", "13900000003"}
+
+
+def test_a_notice_reaches_only_the_kinds_and_areas_it_names(tree, notice_index, publishing):
+    inside, _v1 = owner_of(tree, "qinggang-2", "catering", "13900000011")
+    other_kind, _v2 = owner_of(tree, "qinggang-1", "shopping", "13900000012")
+    other_village, _v3 = owner_of(tree, "mugen-1", "catering", "13900000013")
+
+    def publish():
+        notice = make_notice(notice_index, publish=False, kinds=[VenueKind.objects.get(slug="catering")],
+                             requires_acknowledgement=True, title="燃气安全通知")
+        notice.areas = [tree["qinggang"]]
+        notice.save_revision().publish()
+        return notice
+
+    publishing(publish)
+
+    assert len(asked(inside)) == 1
+    assert asked(other_kind) == [] and asked(other_village) == []
+
+
+def test_a_notice_for_everyone_reaches_every_owner_and_one_without_the_tick_nobody(
+        tree, notice_index, publishing):
+    first, _v1 = owner_of(tree, "qinggang-1", "shopping", "13900000021")
+    second, _v2 = owner_of(tree, "mugen-2", "medical", "13900000022")
+
+    publishing(make_notice, notice_index, n=1, requires_acknowledgement=False)
+    assert asked(first) == [] and asked(second) == []
+
+    publishing(make_notice, notice_index, n=2, requires_acknowledgement=True)
+    assert len(asked(first)) == 1 and len(asked(second)) == 1
+
+
+def test_an_owner_of_several_venues_gets_one_message_naming_them(tree, safety_index, publishing):
+    cook, first = owner_of(tree, "qinggang-1", "catering", "13900000031", name="第一饭店")
+    second = make_venue(tree["mugen-1"], kind="catering", owner=cook, name="第二饭店", credit_code="",
+                        licence="unlicensed", no_code_reason="无")
+    approve(second)
+
+    publishing(safety_notice, safety_index)
+
+    [message] = asked(cook)
+    assert "第一饭店" in message.body and "第二饭店" in message.body
+
+
+# Versions --------------------------------------------------------------------------------
+
+def test_only_a_new_version_asks_again(tree, safety_index, publishing, client):
+    cook, restaurant = owner_of(tree, "qinggang-1", "catering", "13900000041")
+    page = publishing(safety_notice, safety_index)
+    version1 = NoticeVersion.objects.get(page=page)
+    acknowledgements.acknowledge(cook, version1)
+
+    # A correction of wording: the same version, nobody asked again.
+    publishing(republish, page, summary="措辞修改。")
+    assert NoticeVersion.objects.filter(page=page).count() == 1
+    assert len(asked(cook)) == 1
+    assert acknowledgements.waiting_for(cook, version1).count() == 0
+
+    # A new version: everybody is asked again, and the old confirmation does not count for it.
+    publishing(republish, page, new_version=True, summary="新增电动自行车要求。")
+    version2 = NoticeVersion.objects.get(page=page, number=2)
+    assert len(asked(cook)) == 2 and asked(cook)[0].notice_version == version2
+    assert list(acknowledgements.waiting_for(cook, version2)) == [restaurant]
+
+    # Published again without the tick: still version 2, no third message.
+    publishing(republish, page, summary="再次修改措辞。")
+    assert NoticeVersion.objects.filter(page=page).count() == 2 and len(asked(cook)) == 2
+
+
+def test_the_edit_form_starts_without_new_version(tree, safety_index, admin_client):
+    page = safety_notice(safety_index, new_version=True)
+    html = admin_client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
+    checkbox = html[html.index('name="new_version"') - 200: html.index('name="new_version"') + 200]
+    assert "checked" not in checkbox
+
+
+def test_an_unpublished_or_superseded_version_is_not_delivered(tree, safety_index, publishing):
+    cook, _restaurant = owner_of(tree, "qinggang-1", "catering", "13900000051")
+    page = safety_notice(safety_index)  # its delivery, queued on commit, does not run here
+    Message.objects.all().delete()
+    version1 = NoticeVersion.objects.get(page=page)
+    publishing(republish, page, new_version=True)
+    Message.objects.all().delete()
+    assert acknowledgements.deliver(version1) == []  # superseded by version 2
+    page.specific.unpublish()
+    assert acknowledgements.deliver(NoticeVersion.objects.get(page=page, number=2)) == []
+    assert asked(cook) == []
+
+
+# Owners confirm --------------------------------------------------------------------------
+
+def test_an_owner_confirms_in_the_message_box_once(tree, safety_index, publishing, client):
+    cook, restaurant = owner_of(tree, "qinggang-1", "catering", "13900000061")
+    publishing(safety_notice, safety_index)
+    [message] = asked(cook)
+    client.force_login(cook)
+
+    home = client.get("/owner/").content.decode()
+    assert "餐饮场所安全告知书" in home  # waiting for confirmation on the owner's home
+    page = client.get(f"/owner/messages/{message.pk}/").content.decode()
+    assert f"/owner/messages/{message.pk}/acknowledge/" in page
+    message.refresh_from_db()
+    assert message.read_at is None  # unread until confirmed
+
+    for _twice in range(2):  # a double click
+        response = client.post(f"/owner/messages/{message.pk}/acknowledge/")
+        assert response.status_code == 302
+    assert Acknowledgement.objects.filter(venue=restaurant).count() == 1
+    message.refresh_from_db()
+    assert message.read_at is not None
+    assert "餐饮场所安全告知书" not in client.get("/owner/").content.decode().split("<h2")[0:2][-1]
+    assert f"/owner/messages/{message.pk}/acknowledge/" not in client.get(
+        f"/owner/messages/{message.pk}/").content.decode()
+
+
+def test_another_owner_cannot_confirm_someone_elses_message(tree, safety_index, publishing, client):
+    cook, restaurant = owner_of(tree, "qinggang-1", "catering", "13900000071")
+    stranger, _shop = owner_of(tree, "qinggang-1", "catering", "13900000072")
+    publishing(safety_notice, safety_index)
+    [message] = asked(cook)
+    client.force_login(stranger)
+    assert client.post(f"/owner/messages/{message.pk}/acknowledge/").status_code == 404
+    assert not Acknowledgement.objects.filter(venue=restaurant).exists()
+
+
+def test_registration_asks_for_the_kinds_safety_notice_and_records_it(tree, home, safety_index, client):
+    make_registration_page(home)
+    owner = UserFactory(username="13900000081", mobile="13900000081")
+    client.force_login(owner)
+    page = safety_notice(safety_index, kind="shopping", title="购物场所安全告知书")
+    venue = register(client, tree)
+
+    html = client.get(url(venue, "declare")).content.decode()
+    assert "购物场所安全告知书" in html and 'name="safety_notice"' in html
+    response = client.post(url(venue, "declare"), {"declaration": "on", "privacy": "on"})
+    assert response.status_code == 200 and 'id="id_safety_notice-error"' in response.content.decode()
+    venue.refresh_from_db()
+    assert venue.status == VenueStatus.DRAFT
+
+    response = client.post(url(venue, "declare"),
+                           {"declaration": "on", "privacy": "on", "safety_notice": "on"})
+    assert response.status_code == 302
+    venue.refresh_from_db()
+    assert venue.status == VenueStatus.SUBMITTED
+    assert Acknowledgement.objects.get(venue=venue).version == NoticeVersion.objects.get(page=page)
+
+
+def test_the_public_card_shows_the_current_notice_of_its_kinds(tree, safety_index, client):
+    _cook, restaurant = owner_of(tree, "qinggang-1", "catering", "13900000091")
+    page = safety_notice(safety_index)
+    html = client.get(f"/v/{restaurant.public_code}/").content.decode()
+    assert "餐饮场所安全告知书" in html and page.url in html
+
+
+# Staff: rates and reminders ----------------------------------------------------------------
+
+def test_rates_count_only_the_staff_members_area_by_village_and_kind(tree, safety_index, publishing):
+    cook, first = owner_of(tree, "qinggang-1", "catering", "13900000101")
+    _late, _second = owner_of(tree, "qinggang-2", "catering", "13900000102")
+    _far, _third = owner_of(tree, "mugen-1", "catering", "13900000103")
+    page = publishing(safety_notice, safety_index)
+    version = NoticeVersion.objects.get(page=page)
+    acknowledgements.acknowledge(cook, version)
+
+    village = make_staff(tree["qinggang"])
+    total, villages = acknowledgements.rates(village, version)
+    assert (total.total, total.done, total.percent) == (2, 1, 50)
+    assert [(row.label, row.total, row.done) for row in villages] == [("青杠村", 2, 1)]
+
+    town = make_staff(tree["town"])
+    total, villages = acknowledgements.rates(town, version)
+    assert (total.total, total.done) == (3, 1)
+    by_village = {row.label: row for row in villages}
+    assert {label: (row.total, row.done) for label, row in by_village.items()} == {
+        "青杠村": (2, 1), "木根村": (1, 0)}
+    assert by_village["青杠村"].kinds["餐饮场所"].total == 2
+
+
+def test_a_reminder_reaches_those_who_have_not_confirmed_once_a_day(tree, safety_index, publishing, client,
+                                                                     sms_outbox):
+    cook, _first = owner_of(tree, "qinggang-1", "catering", "13900000111")
+    late, _second = owner_of(tree, "qinggang-2", "catering", "13900000112")
+    far, _third = owner_of(tree, "mugen-1", "catering", "13900000113")
+    page = publishing(safety_notice, safety_index)
+    version = NoticeVersion.objects.get(page=page)
+    acknowledgements.acknowledge(cook, version)
+    assert Message.objects.count() == 3
+    Message.objects.update(created_at="2020-01-01T00:00:00Z")  # told long ago
+
+    client.force_login(make_staff(tree["qinggang"]))
+    response = publishing(client.post, f"/admin/venues/acknowledgements/{version.pk}/remind/")
+    assert response.status_code == 302
+    assert [m.recipient for m in Message.objects.filter(created_at__gt="2021-01-01T00:00:00Z")] == [late]
+    assert sms_outbox[-1]["mobile"] == "13900000112"
+    publishing(client.post, f"/admin/venues/acknowledgements/{version.pk}/remind/")  # again today
+    assert Message.objects.filter(recipient=late).count() == 2  # the first message and one reminder
+    assert Message.objects.filter(recipient=far).count() == 1
+    assert Message.objects.filter(recipient=cook).count() == 1
+
+
+def test_staff_see_the_rates_page_and_the_waiting_venues(tree, safety_index, client):
+    _cook, first = owner_of(tree, "qinggang-1", "catering", "13900000121", name="青杠饭店")
+    _far, _other = owner_of(tree, "mugen-1", "catering", "13900000122", name="木根饭店")
+    page = safety_notice(safety_index)
+    version = NoticeVersion.objects.get(page=page)
+    client.force_login(make_staff(tree["qinggang"]))
+    index = client.get("/admin/venues/acknowledgements/").content.decode()
+    assert "餐饮场所安全告知书" in index
+    detail = client.get(f"/admin/venues/acknowledgements/{version.pk}/").content.decode()
+    assert "青杠饭店" in detail and "木根饭店" not in detail
+
+
+def test_a_general_page_is_not_a_notice(home):
+    page = add_page(home, StandardPage(title="关于我们", slug="about"))
+    assert acknowledgements.published(page) is None
+
+
+def test_a_venue_approved_later_is_asked_to_confirm_the_current_notices(tree, safety_index, notice_index,
+                                                                        publishing, sms_outbox):
+    safety_notice(safety_index)
+    make_notice(notice_index, requires_acknowledgement=True, title="全镇通知")
+    owner, shop = owner_of(tree, "qinggang-1", "catering", "13900000131", status=VenueStatus.SUBMITTED)
+    reviewer = make_staff(tree["qinggang"])
+    from venues.workflows.registration import perform
+
+    publishing(perform, shop, "approve", reviewer)
+    titles = {message.notice_version.title for message in asked(owner)}
+    assert titles == {"餐饮场所安全告知书", "全镇通知"}
+    assert "13900000131" in {text["mobile"] for text in sms_outbox}
+
+
+def test_a_venue_that_confirmed_at_registration_is_not_asked_again_on_approval(tree, safety_index):
+    page = safety_notice(safety_index)
+    owner, shop = owner_of(tree, "qinggang-1", "catering", "13900000141", status=VenueStatus.SUBMITTED)
+    acknowledgements.acknowledge(owner, NoticeVersion.objects.get(page=page), [shop])
+    from venues.workflows.registration import perform
+
+    perform(shop, "approve", make_staff(tree["qinggang"]))
+    assert asked(owner) == []

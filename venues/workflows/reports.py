@@ -1,0 +1,167 @@
+"""报告: an owner reports about a venue they hold; the venue's village staff accept the report
+and act on it — apply the change it reports to the register (through
+venues.workflows.registration, with the venue's history), book a visit, or answer — and the
+owner reads each step in their message box. One place for each step; each locks the report,
+checks who may act and writes the report's history."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from .. import notify
+from ..access import holds_venue, of_venues_for
+from ..models import OwnerReport, ReportEvent, ReportKind, ReportStatus, VenueStatus
+from . import registration
+
+# The venue states a report of each kind makes sense in.
+ALLOWED_STATES = {
+    ReportKind.OPERATOR: {VenueStatus.APPROVED, VenueStatus.CLOSED},
+    ReportKind.BUSINESS: {VenueStatus.APPROVED, VenueStatus.CLOSED},
+    ReportKind.CLOSING: {VenueStatus.APPROVED},
+    ReportKind.REOPENING: {VenueStatus.CLOSED},
+    ReportKind.WORKS: {VenueStatus.APPROVED},
+    ReportKind.GUIDANCE: {VenueStatus.APPROVED, VenueStatus.SUBMITTED, VenueStatus.RESUBMITTED,
+                          VenueStatus.RETURNED, VenueStatus.DRAFT},
+}
+
+
+class ReportError(Exception):
+    """A step that cannot be taken now, with the reason for the person."""
+
+
+def may_file(user, venue, kind):
+    return holds_venue(user, venue) and venue.status in ALLOWED_STATES[kind]
+
+
+def reports_for(user):
+    """The reports a person may see: staff who handle reports, within their scope; holders,
+    those of their venues."""
+    reports = OwnerReport.objects.all()
+    if not user.is_authenticated:
+        return reports.none()
+    from ..access import is_staff_member
+
+    if is_staff_member(user) and not user.has_perm("venues.handle_ownerreport"):
+        return reports.none()
+    return of_venues_for(user, reports)
+
+
+def file(user, venue, kind, data, submission_id):
+    """File a report (``data``: the form's cleaned fields for its kind); the same form sent
+    twice files it once."""
+    existing = OwnerReport.objects.filter(submission_id=submission_id, reporter=user).first()
+    if existing is not None:
+        return existing
+    if not may_file(user, venue, kind):
+        raise PermissionDenied
+    try:
+        with transaction.atomic():
+            report = OwnerReport.objects.create(venue=venue, reporter=user, kind=kind,
+                                                submission_id=submission_id, **data)
+            ReportEvent.objects.create(report=report, actor=user, action="filed")
+    except IntegrityError:
+        existing = OwnerReport.objects.filter(submission_id=submission_id, reporter=user).first()
+        if existing is None:
+            raise
+        return existing
+    return report
+
+
+def may_handle(user, report):
+    return user.has_perm("venues.handle_ownerreport") and reports_for(user).filter(pk=report.pk).exists()
+
+
+def _locked(report, user, states):
+    locked = OwnerReport.objects.select_for_update().select_related("venue", "new_kind").get(pk=report.pk)
+    if not may_handle(user, locked):
+        raise PermissionDenied
+    if locked.status not in states:
+        raise ReportError(_("This report is now “%(status)s”; please reload the page.")
+                          % {"status": locked.get_status_display()})
+    return locked
+
+
+def _tell(report, user, subject, body, **sms):
+    holders = {h.pk: h for h in [*([report.venue.owner] if report.venue.owner_id else []),
+                                  *report.venue.operators.all()]}
+    if report.reporter_id and report.reporter.is_active:
+        holders.setdefault(report.reporter_id, report.reporter)
+    return [notify.message_user(holder, subject, body, venue=report.venue, **sms)
+            for holder in holders.values() if holder.pk != user.pk]
+
+
+def _subject(report):
+    return _("Your report: %(kind)s, %(venue)s") % {"kind": report.get_kind_display(),
+                                                     "venue": report.venue.name}
+
+
+def accept(report, user, note=""):
+    """The staff took the report in hand."""
+    note = (note or "").strip()
+    with transaction.atomic():
+        locked = _locked(report, user, {ReportStatus.SUBMITTED})
+        locked.status = ReportStatus.ACCEPTED
+        locked.save(update_fields=["status"])
+        ReportEvent.objects.create(report=locked, actor=user, action="accepted", note=note)
+        body = _("The staff of your village have received your report and are dealing with it.")
+        _tell(locked, user, _subject(locked), f"{body} {note}".strip())
+    return locked
+
+
+def book_visit(report, user, day, note=""):
+    """Book an on-site visit (a request for guidance, works to look at before they start)."""
+    note = (note or "").strip()
+    with transaction.atomic():
+        locked = _locked(report, user, {ReportStatus.SUBMITTED, ReportStatus.ACCEPTED})
+        locked.status, locked.visit_on = ReportStatus.ACCEPTED, day
+        locked.save(update_fields=["status", "visit_on"])
+        ReportEvent.objects.create(report=locked, actor=user, action="visit",
+                                   note=f"{day:%Y-%m-%d} {note}".strip())
+        params = {"venue": locked.venue.name, "date": f"{day:%Y-%m-%d}"}
+        body = _("Staff will come to %(venue)s on %(date)s.") % params
+        _tell(locked, user, _subject(locked), f"{body} {note}".strip(),
+              sms_template="report_visit", sms_params=params)
+    return locked
+
+
+def _apply(report, user):
+    """The change the report states, made to the register through its workflow."""
+    venue, reason = report.venue, _("Reported by the owner: %(kind)s.") % {"kind": report.get_kind_display()}
+    if report.kind == ReportKind.CLOSING:
+        day = f" {report.starts_on:%Y-%m-%d}" if report.starts_on else ""
+        registration.perform(venue, "close", user, reason=f"{reason}{day} {report.details}".strip())
+    elif report.kind == ReportKind.REOPENING:
+        registration.perform(venue, "reopen", user, reason=reason)
+    elif report.kind == ReportKind.OPERATOR:
+        registration.change_details(venue, user, {"operator_name": report.new_operator_name,
+                                                  "operator_mobile": report.new_operator_mobile},
+                                    f"{reason} {report.new_operator_name}")
+    elif report.kind == ReportKind.BUSINESS:
+        changes = {"kind": report.new_kind} if report.new_kind_id else {}
+        if changes:
+            registration.change_details(venue, user, changes, f"{reason} {report.details}".strip())
+    else:
+        raise ReportError(_("This report changes nothing in the register."))
+
+
+def answer(report, user, text, apply_change=False):
+    """Close the report with an answer the owner reads; with ``apply_change``, first make the
+    change it reports to the register."""
+    text = (text or "").strip()
+    if not text and not apply_change:
+        raise ReportError(_("Please write the answer to the owner."))
+    with transaction.atomic():
+        locked = _locked(report, user, {ReportStatus.SUBMITTED, ReportStatus.ACCEPTED})
+        if apply_change:
+            try:
+                _apply(locked, user)
+            except registration.InvalidTransition as error:
+                raise ReportError(str(error)) from error
+            ReportEvent.objects.create(report=locked, actor=user, action="applied")
+        locked.status, locked.answer = ReportStatus.DONE, text
+        locked.save(update_fields=["status", "answer"])
+        ReportEvent.objects.create(report=locked, actor=user, action="answered", note=text)
+        body = _("The register has been updated as you reported.") if apply_change else ""
+        _tell(locked, user, _subject(locked), f"{body} {text}".strip(),
+              sms_template="report_answered", sms_params={"venue": locked.venue.name})
+    return locked

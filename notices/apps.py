@@ -13,8 +13,8 @@ class NoticesConfig(AppConfig):
         page_published.connect(_on_published, dispatch_uid="notices.acknowledgements")
 
 
-def _on_published(sender, instance, **kwargs):
+def _on_published(sender, instance, revision=None, **kwargs):
     """A published notice that owners must acknowledge gets its version and its messages."""
     from venues import acknowledgements
 
-    acknowledgements.published(instance)
+    acknowledgements.published(instance, revision)

@@ -5,14 +5,17 @@ A page asks for acknowledgement through three methods (notices.models): ``asks_a
 (a kind's 安全告知书 always; a notice when "owners must acknowledge" is ticked),
 ``starts_new_version()`` (a safety notice published with "new version" ticked) and
 ``audience()`` (the kinds and areas it concerns; empty means all). Its first publication that
-asks for acknowledgement is version 1; later publications keep the version unless they start
-a new one, so a correction of wording asks nobody again.
+asks for acknowledgement is version 1; a later publication makes a new version only when its
+revision ticked "new version" and was not published before, so a correction of wording, or the
+same revision published again, asks nobody again.
 
-On publication the holders (owner and operator accounts) of the approved venues it concerns
-who have not yet been told of this version get one message each, by text message too, from
-the task queue; they confirm in their message box, for each of their venues it concerns.
+The holders (owner and operator accounts) of the approved venues a current version concerns
+are asked once: on publication (from the task queue), when a venue starts to be concerned
+(approved, reopened, its kind changed) or gains a holder (a claim, a new operator). A person
+with a message about the version still unread is not asked again: its button covers all
+their venues. Owners confirm in their message box, for each of their venues it concerns.
 Staff see, within their own scope, which venues have acknowledged the current version, by
-village and kind, and remind the others."""
+village and kind, and remind the others at most once a day."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -27,15 +30,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .access import venues_for
-from .models import Acknowledgement, Area, AreaLevel, Message, NoticeVersion, Venue, VenueStatus
+from .models import Acknowledgement, Area, Message, NoticeVersion, Venue, VenueStatus
 
 # A reminder reaches a person at most once in this time for the same version.
 REMIND_AGAIN_AFTER = timedelta(hours=20)
 
 
 def asks_acknowledgement(page):
-    page = page.specific
     return bool(getattr(page, "asks_acknowledgement", None) and page.asks_acknowledgement())
+
+
+def asking_pages():
+    """The live public pages that ask owners to acknowledge them, with what ``audience()``
+    reads: each kind's safety notice, then the notices marked "owners must acknowledge",
+    newest first."""
+    from notices.models import NoticePage, SafetyNoticePage
+
+    safety = (SafetyNoticePage.objects.live().public().select_related("kind")
+              .order_by("kind__sort_order", "pk"))
+    notices = (NoticePage.objects.live().public().filter(requires_acknowledgement=True)
+               .prefetch_related("kinds", "areas").order_by("-date", "-pk"))
+    return [*safety, *notices]
 
 
 def current_versions(page_ids):
@@ -50,28 +65,47 @@ def current_version(page):
     return current_versions([page.pk]).get(page.pk)
 
 
-def concerned_venues(page):
-    """The venues ``page`` concerns: approved, of its kinds (main or further kind) and in its
-    areas (any village or grid below them)."""
-    kind_ids, areas = page.specific.audience()
-    venues = Venue.objects.filter(status=VenueStatus.APPROVED)
+def current_pages(versions):
+    """{version pk: its page, specific} for those of ``versions`` that are the current version of
+    a live public page that asks for acknowledgement; the others (replaced, withdrawn, deleted)
+    are left out."""
+    from wagtail.models import Page
+
+    page_ids = {version.page_id for version in versions if version.page_id}
+    pages = {page.pk: page for page in Page.objects.filter(pk__in=page_ids).live().public().specific()}
+    current = current_versions(pages)
+    return {version.pk: pages[version.page_id] for version in versions
+            if version.page_id in pages and current[version.page_id] == version
+            and asks_acknowledgement(pages[version.page_id])}
+
+
+def concerned_q(page):
+    """The venues ``page`` concerns, as a filter: approved, of its kinds (main or further kind)
+    and in its areas (any village or grid below them)."""
+    kind_ids, areas = page.audience()
+    concerned = Q(status=VenueStatus.APPROVED)
     if kind_ids:
         further = Venue.other_kinds.through.objects.filter(venuekind_id__in=kind_ids).values("venue_id")
-        venues = venues.filter(Q(kind_id__in=kind_ids) | Q(pk__in=further))
+        concerned &= Q(kind_id__in=kind_ids) | Q(pk__in=further)
     if areas:
         within = Q()
         for area in areas:
             within |= Q(area__path__startswith=area.path)
-        venues = venues.filter(within)
-    return venues
+        concerned &= within
+    return concerned
 
 
-# Publication -------------------------------------------------------------------------------
+def concerned_venues(page):
+    return Venue.objects.filter(concerned_q(page))
 
-def published(page):
-    """After ``page`` was published: its version (a new one when it starts one), and the
-    holders not yet told are told once the transaction commits. Returns the version, or None
-    when the page asks nobody to acknowledge it."""
+
+# Asking owners ------------------------------------------------------------------------------
+
+def published(page, revision=None):
+    """After ``page`` was published (as ``revision``): its version — a new one when the revision
+    starts one and was not published before — and, once the transaction commits, the holders
+    not yet asked are asked. Messages about earlier versions stop waiting for a confirmation.
+    Returns the version, or None when the page asks nobody to acknowledge it."""
     from .tasks import deliver_notice
 
     page = page.specific
@@ -79,13 +113,17 @@ def published(page):
         return None
     with transaction.atomic():
         latest = NoticeVersion.objects.select_for_update().filter(page=page).order_by("-number").first()
-        if latest is None or page.starts_new_version():
+        seen = revision is not None and NoticeVersion.objects.filter(page=page, revision=revision).exists()
+        if latest is None or (page.starts_new_version() and not seen):
             number = latest.number + 1 if latest else 1
             try:
                 with transaction.atomic():
-                    latest = NoticeVersion.objects.create(page=page, number=number, title=page.title)
+                    latest = NoticeVersion.objects.create(page=page, number=number, title=page.title,
+                                                          revision=revision)
             except IntegrityError:  # published twice at the same moment: the other made it
                 latest = NoticeVersion.objects.get(page=page, number=number)
+            Message.objects.filter(notice_version__page=page, read_at__isnull=True).exclude(
+                notice_version=latest).update(read_at=timezone.now())
         elif latest.title != page.title:
             latest.title = page.title
             latest.save(update_fields=["title"])
@@ -94,20 +132,50 @@ def published(page):
 
 
 def deliver(version):
-    """Tell every holder of a venue the version concerns, who has not been told of it and has
-    not acknowledged it for all their venues, once. Serialised per version, so that two
-    deliveries at once tell nobody twice. Returns the messages sent."""
+    """Ask every holder of a venue the version concerns that has not acknowledged it, unless a
+    message about it still waits unread in their box. Serialised per version, so that two
+    deliveries at once ask nobody twice. Returns the messages sent."""
+    with transaction.atomic():
+        version = NoticeVersion.objects.select_for_update().get(pk=version.pk)
+        page = current_pages([version]).get(version.pk)
+        if page is None:
+            return []  # withdrawn, deleted, or a newer version replaced it
+        return _ask(version, concerned_venues(page))
+
+
+def ask_for_venue(venue):
+    """The venue started to be concerned by notices (approved, reopened, of a new kind) or has a
+    new holder: its holders are asked to confirm the current notices that concern it and that
+    it has not acknowledged."""
+    if not [holder for holder in venue.holders() if holder.is_active]:
+        return []
+    pages = asking_pages()
+    versions = current_versions(page.pk for page in pages)
+    shown = [(page, versions[page.pk]) for page in pages if page.pk in versions]
+    if not shown:
+        return []
+    # Which of them concern the venue and wait for it, in one query.
+    waiting = Venue.objects.filter(pk=venue.pk).aggregate(**{
+        f"v{version.pk}": Count("pk", filter=~Exists(Acknowledgement.objects.filter(
+            version=version, venue=OuterRef("pk"))) & concerned_q(page))
+        for page, version in shown})
+    sent = []
+    for _page, version in shown:
+        if waiting[f"v{version.pk}"]:
+            sent += _ask(version, Venue.objects.filter(pk=venue.pk))
+    return sent
+
+
+def _ask(version, venues):
+    """Ask the holders of ``venues`` that have not acknowledged ``version``, except those with
+    a message about it still unread."""
     from . import notify
 
-    with transaction.atomic():
-        version = NoticeVersion.objects.select_for_update().select_related("page").get(pk=version.pk)
-        page = version.page.specific
-        if not page.live or current_version(page) != version:
-            return []  # unpublished since, or a newer version superseded it
-        waiting = _waiting_by_holder(concerned_venues(page).exclude(acknowledgements__version=version))
-        told = set(Message.objects.filter(notice_version=version).values_list("recipient_id", flat=True))
-        holders = get_user_model().objects.filter(pk__in=set(waiting) - told, is_active=True)
-        return [notify.notice_to_acknowledge(holder, version, waiting[holder.pk]) for holder in holders]
+    waiting = _waiting_by_holder(venues.exclude(acknowledgements__version=version))
+    unread = set(Message.objects.filter(notice_version=version, read_at__isnull=True,
+                                        recipient__in=list(waiting)).values_list("recipient_id", flat=True))
+    holders = get_user_model().objects.filter(pk__in=set(waiting) - unread, is_active=True)
+    return [notify.notice_to_acknowledge(holder, version, waiting[holder.pk]) for holder in holders]
 
 
 def _waiting_by_holder(venues):
@@ -125,52 +193,20 @@ def _waiting_by_holder(venues):
     return by_holder
 
 
-def asking_pages():
-    """The live pages that ask owners to acknowledge them: each kind's safety notice, then the
-    notices marked "owners must acknowledge", newest first."""
-    from notices.models import NoticePage, SafetyNoticePage
-
-    safety = SafetyNoticePage.objects.live().select_related("kind").order_by("kind__sort_order", "pk")
-    notices = NoticePage.objects.live().filter(requires_acknowledgement=True).order_by("-date", "-pk")
-    return [*safety, *notices]
-
-
-def venue_approved(venue):
-    """A venue just approved (or reopened) is concerned by the current notices of its kinds and
-    areas: its holders are asked to confirm those it has not acknowledged, unless a message
-    about that version still waits unread in their box (its button covers this venue too)."""
-    from . import notify
-
-    pages = asking_pages()
-    holders = [holder for holder in [*([venue.owner] if venue.owner_id else []), *venue.operators.all()]
-               if holder.is_active]
-    if not holders:
-        return []
-    sent = []
-    for version in current_versions(page.pk for page in pages).values():
-        concerned = concerned_venues(version.page).filter(pk=venue.pk)
-        if not concerned.exists() or Acknowledgement.objects.filter(version=version, venue=venue).exists():
-            continue
-        unread = set(Message.objects.filter(notice_version=version, read_at__isnull=True,
-                                            recipient__in=holders).values_list("recipient_id", flat=True))
-        sent += [notify.notice_to_acknowledge(holder, version, [venue])
-                 for holder in holders if holder.pk not in unread]
-    return sent
-
-
 # Acknowledging ----------------------------------------------------------------------------
 
-def waiting_for(user, version):
-    """The venues ``user`` holds that ``version`` concerns and that have not acknowledged it."""
-    return (venues_for(user, concerned_venues(version.page))
+def waiting_for(user, version, page):
+    """The venues ``user`` holds that ``version`` of ``page`` concerns and that have not
+    acknowledged it."""
+    return (venues_for(user, concerned_venues(page))
             .exclude(acknowledgements__version=version).order_by("name", "pk"))
 
 
-def acknowledge(user, version, venues=None):
-    """Record that ``user`` read ``version`` for ``venues`` (by default every venue they hold
-    that it concerns); their messages about it are marked read. A venue acknowledged already
-    (a double click, a second holder) keeps its first acknowledgement. Returns the venues."""
-    venues = list(waiting_for(user, version) if venues is None else venues)
+def acknowledge(user, version, venues):
+    """Record that ``user`` read ``version`` for ``venues``; their messages about it are marked
+    read. A venue acknowledged already (a double click, a second holder) keeps its first
+    acknowledgement. Returns the venues."""
+    venues = list(venues)
     with transaction.atomic():
         for venue in venues:
             try:
@@ -184,20 +220,28 @@ def acknowledge(user, version, venues=None):
     return venues
 
 
+def confirm(user, version):
+    """The owner pressed "I have read it": every venue of theirs the current version concerns.
+    Returns the venues, or None when the version is no longer current (nothing recorded)."""
+    page = current_pages([version]).get(version.pk)
+    if page is None:
+        return None
+    return acknowledge(user, version, waiting_for(user, version, page))
+
+
 def pending_messages(user):
-    """The messages asking ``user`` to confirm a notice they still have venues to confirm for,
-    newest first, one per version (a notice stays unread until it is confirmed)."""
-    unread = (Message.objects.filter(recipient=user, notice_version__isnull=False, read_at__isnull=True)
-              .select_related("notice_version__page"))
+    """The messages asking ``user`` to confirm a current notice for venues still waiting, newest
+    first, one per version (such a message stays unread until it is confirmed)."""
+    unread = list(Message.objects.filter(recipient=user, notice_version__isnull=False, read_at__isnull=True)
+                  .select_related("notice_version"))
+    pages = current_pages({message.notice_version for message in unread})
     pending, seen = [], set()
     for message in unread:
         version = message.notice_version
-        if version.pk in seen:
-            continue
-        seen.add(version.pk)
-        current = version.page.live and current_version(version.page) == version
-        if current and waiting_for(user, version).exists():
-            pending.append(message)
+        if version.pk in pages and version.pk not in seen:
+            seen.add(version.pk)
+            if waiting_for(user, version, pages[version.pk]).exists():
+                pending.append(message)
     return pending
 
 
@@ -242,20 +286,37 @@ class Rate:
         row.done += done
 
 
-def concerned_in_scope(user, version):
-    """The venues ``version`` concerns that ``user`` may see, each with ``acknowledged``."""
+def concerned_in_scope(user, version, page):
+    """The venues ``version`` of ``page`` concerns that ``user`` may see, each with
+    ``acknowledged``."""
     acknowledged = Acknowledgement.objects.filter(version=version, venue=OuterRef("pk"))
-    return venues_for(user, concerned_venues(version.page)).annotate(acknowledged=Exists(acknowledged))
+    return venues_for(user, concerned_venues(page)).annotate(acknowledged=Exists(acknowledged))
 
 
-def rates(user, version):
+def overall_rates(user, shown):
+    """{version pk: Rate} over ``user``'s scope for each (page, version) of ``shown``, in one
+    pass over the venues they may see."""
+    aggregates = {}
+    for page, version in shown:
+        concerned = concerned_q(page)
+        acknowledged = Exists(Acknowledgement.objects.filter(version=version, venue=OuterRef("pk")))
+        aggregates[f"total_{version.pk}"] = Count("pk", filter=concerned)
+        aggregates[f"done_{version.pk}"] = Count("pk", filter=acknowledged & concerned)
+    if not aggregates:
+        return {}
+    counts = venues_for(user).filter(status=VenueStatus.APPROVED).aggregate(**aggregates)
+    return {version.pk: Rate(version.title, counts[f"total_{version.pk}"], counts[f"done_{version.pk}"])
+            for _page, version in shown}
+
+
+def rates(user, version, page):
     """(the whole scope's Rate, [Rate per village, with its rate per main kind]) for the venues
-    of ``user``'s scope that ``version`` concerns."""
+    of ``user``'s scope that ``version`` of ``page`` concerns."""
     from .models import VenueKind
 
-    counts = list(concerned_in_scope(user, version).order_by().values("area_id", "kind_id").annotate(
+    counts = list(concerned_in_scope(user, version, page).order_by().values("area_id", "kind_id").annotate(
         total=Count("pk"), done=Count("pk", filter=Q(acknowledged=True))))
-    villages = villages_of({row["area_id"] for row in counts})
+    villages = Area.villages_of(Area.objects.filter(pk__in={row["area_id"] for row in counts}))
     kinds = {kind.pk: kind.name for kind in VenueKind.objects.all()}
     total, by_village = Rate(_("All")), {}
     for row in counts:
@@ -267,37 +328,27 @@ def rates(user, version):
     return total, sorted(by_village.values(), key=lambda rate: rate.village.path)
 
 
-def villages_of(area_ids):
-    """{area id: its village or community} (an area above the village level stands for
-    itself)."""
-    areas = list(Area.objects.filter(pk__in=list(area_ids)))
-    def ancestors(area):  # the area's own path and its ancestors', shortest first
-        return [area.path[:end] for end in range(Area.steplen, len(area.path) + 1, Area.steplen)]
-
-    paths = {path for area in areas for path in ancestors(area)}
-    villages = {a.path: a for a in Area.objects.filter(path__in=paths, level=AreaLevel.VILLAGE)}
-    return {area.pk: next((villages[path] for path in ancestors(area) if path in villages), area)
-            for area in areas}
-
-
 def may_remind(user):
     return user.has_perm("venues.review_venue")
 
 
-def remind(user, version, venues):
+def remind(user, version, page, venues):
     """Remind the holders of ``venues`` (within ``user``'s scope, concerned and not yet
-    acknowledged) to confirm ``version``; a person reminded lately is not reminded again.
-    Returns the messages sent."""
+    acknowledged) to confirm ``version`` of ``page``; a person reminded lately is not reminded
+    again. Serialised per version, so a double click reminds once. Returns the messages sent."""
     from . import notify
 
     if not may_remind(user):
         raise PermissionDenied
-    waiting = concerned_in_scope(user, version).filter(acknowledged=False, pk__in=venues.values("pk"))
-    recent = set(Message.objects.filter(notice_version=version,
-                                        created_at__gte=timezone.now() - REMIND_AGAIN_AFTER)
-                 .values_list("recipient_id", flat=True))
-    by_holder = _waiting_by_holder(waiting)
-    holders = get_user_model().objects.filter(pk__in=set(by_holder) - recent, is_active=True)
     with transaction.atomic():
+        NoticeVersion.objects.select_for_update().get(pk=version.pk)
+        waiting = concerned_in_scope(user, version, page).filter(acknowledged=False,
+                                                                 pk__in=venues.values("pk"))
+        recent = set(Message.objects.filter(notice_version=version,
+                                            created_at__gte=timezone.now() - REMIND_AGAIN_AFTER)
+                     .values_list("recipient_id", flat=True))
+        by_holder = _waiting_by_holder(waiting)
+        holders = get_user_model().objects.filter(pk__in=set(by_holder) - recent, is_active=True)
         return [notify.notice_to_acknowledge(holder, version, by_holder[holder.pk], reminder=True)
                 for holder in holders]
+

@@ -18,16 +18,19 @@ from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from .access import venues_for
 from .models import (
+    Acknowledgement,
     AuditEntry,
     CorrectionRequest,
     EvidencePhoto,
     Hazard,
     Message,
+    OwnerReport,
     SelfCheck,
     Venue,
     VenuePhoto,
     VenueStatusChange,
 )
+from .owner_forms import ReportForm
 
 # The fields of a venue shown to its holder, in the order of the registration form.
 VENUE_FIELDS = [
@@ -198,6 +201,26 @@ def collect(user):
                 "what": r.what, "status": r.get_status_display(), "answer": r.answer}
                for r in CorrectionRequest.objects.filter(requester=user).select_related("venue")],
         empty=_("No requests."),
+    ))
+    sections.append(Section(
+        title=_("Your reports to the town"),
+        columns=[("at", pgettext("my data", "Reported")), ("venue", pgettext("my data", "Venue")),
+                 ("kind", pgettext("my data", "What")), ("facts", pgettext("my data", "Details")),
+                 ("status", pgettext("my data", "Status")), ("answer", pgettext("my data", "Answer"))],
+        table=[{"at": _when(r.created_at), "venue": r.venue.name, "kind": r.get_kind_display(),
+                "facts": "；".join(f"{label}：{value}" for label, value in ReportForm.facts(r)),
+                "status": r.get_status_display(), "answer": r.answer}
+               for r in OwnerReport.objects.filter(reporter=user).select_related("venue", "new_kind")
+               .order_by("-created_at", "-pk")],
+        empty=_("No reports."),
+    ))
+    sections.append(Section(
+        title=_("Notices you confirmed"),
+        columns=[("at", pgettext("my data", "Time")), ("notice", pgettext("my data", "Notice")),
+                 ("venue", pgettext("my data", "Venue"))],
+        table=[{"at": _when(a.at), "notice": str(a.version), "venue": a.venue.name}
+               for a in Acknowledgement.objects.filter(user=user).select_related("version", "venue")],
+        empty=_("None yet."),
     ))
     # Their own events, and what staff did to their account at their request.
     events = AuditEntry.objects.filter(

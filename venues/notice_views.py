@@ -14,7 +14,7 @@ from home.pagination import paginate
 
 from . import acknowledgements
 from .access import area_chosen, area_filter_choices
-from .models import NoticeVersion
+from .models import Area, NoticeVersion
 
 
 def _may_view(user):
@@ -26,34 +26,37 @@ def acknowledgement_index(request):
     _may_view(request.user)
     pages = acknowledgements.asking_pages()
     versions = acknowledgements.current_versions(page.pk for page in pages)
-    rows = []
-    for page in pages:
-        version = versions.get(page.pk)
-        if version is not None:
-            total, _villages = acknowledgements.rates(request.user, version)
-            rows.append({"page": page, "version": version, "rate": total})
+    shown = [(page, versions[page.pk]) for page in pages if page.pk in versions]
+    rates = acknowledgements.overall_rates(request.user, shown)
+    rows = [{"page": page, "version": version, "rate": rates[version.pk]} for page, version in shown]
     return render(request, "venues/admin/acknowledgement_index.html", {"rows": rows})
 
 
 def _version(version_id):
-    version = get_object_or_404(NoticeVersion.objects.select_related("page"), pk=version_id)
-    if not version.page.live or acknowledgements.current_version(version.page) != version:
-        raise Http404  # only the current version of a live notice is counted and reminded
-    return version
+    """The version and its page; only the current version of a live notice is counted and
+    reminded."""
+    version = get_object_or_404(NoticeVersion, pk=version_id)
+    page = acknowledgements.current_pages([version]).get(version.pk)
+    if page is None:
+        raise Http404
+    return version, page
 
 
 def acknowledgement_detail(request, version_id):
     _may_view(request.user)
-    version = _version(version_id)
-    total, villages = acknowledgements.rates(request.user, version)
+    version, page = _version(version_id)
+    total, villages = acknowledgements.rates(request.user, version, page)
     area = area_chosen(request.user, request.GET.get("area", ""))
-    waiting = acknowledgements.concerned_in_scope(request.user, version).filter(acknowledged=False)
+    waiting = acknowledgements.concerned_in_scope(request.user, version, page).filter(acknowledged=False)
     if area is not None:
         waiting = waiting.filter(area__path__startswith=area.path)
-    page = paginate(request, waiting.select_related("kind", "area").order_by("area__path", "name", "pk"), 50)
+    rows = paginate(request, waiting.select_related("kind", "area").order_by("area__path", "name", "pk"), 50)
+    places = Area.places([venue.area for venue in rows])
+    for venue in rows:
+        venue.where = places[venue.area_id]
     return render(request, "venues/admin/acknowledgement_detail.html", {
         "version": version, "total": total, "villages": villages,
-        "page": page, "area": area,
+        "page": rows, "area": area,
         "area_choices": area_filter_choices(request.user, request.GET.get("area", "")),
         "may_remind": acknowledgements.may_remind(request.user),
     })
@@ -62,14 +65,15 @@ def acknowledgement_detail(request, version_id):
 @require_POST
 def acknowledgement_remind(request, version_id):
     _may_view(request.user)
-    version = _version(version_id)
+    version, page = _version(version_id)
     area = area_chosen(request.user, request.POST.get("area", ""))
-    venues = acknowledgements.concerned_venues(version.page)
+    venues = acknowledgements.concerned_venues(page)
     if area is not None:
         venues = venues.filter(area__path__startswith=area.path)
-    sent = acknowledgements.remind(request.user, version, venues)
-    messages.success(request, _("Reminders sent to %(count)s owners. Those reminded in the last day are "
-                                "not reminded again.") % {"count": len(sent)})
+    sent = acknowledgements.remind(request.user, version, page, venues)
+    messages.success(request, _("Reminders sent to %(count)s owners. Owners told or reminded in the last "
+                                "day are not reminded again, and venues without an owner account cannot "
+                                "be reminded: visit them.") % {"count": len(sent)})
     url = reverse("venues_acknowledgement_detail", args=[version.pk])
     return redirect(f"{url}?area={area.pk}" if area else url)
 

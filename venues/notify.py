@@ -13,11 +13,13 @@ from .sms import short_param
 from .tasks import send_message_sms
 
 
-def message_user(user, subject, body, venue=None, sms_template="", sms_params=None, notice_version=None):
+def message_user(user, subject, body, venue=None, sms_template="", sms_params=None, notice_version=None,
+                 report=None):
     """Put a message in ``user``'s message box, and text it if a template is given."""
     texted = bool(sms_template and user.mobile)
     message = Message.objects.create(
         recipient=user, venue=venue, subject=subject[:100], body=body, notice_version=notice_version,
+        report=report,
         sms_template=sms_template if texted else "", sms_params=sms_params or {},
         sms_status=SmsStatus.QUEUED if texted else SmsStatus.NONE,
     )
@@ -37,12 +39,15 @@ STATUS_BODIES = {
 }
 
 
-def venue_status_changed(venue, actor, reason=""):
+def venue_status_changed(venue, actor, reason="", reopened=False):
     """Tell the venue's owner and operators about a decision staff made (their own
     submissions need no message). Venues without an account holder have nobody to tell."""
-    holders = _holders(venue)
+    holders = venue.holders()
     status = venue.get_status_display()
-    body = STATUS_BODIES.get(venue.status, lambda: _("Your venue is now: {status}."))()
+    if reopened:
+        body = _("Your venue is recorded as open again. Self-checks are due again from now on.")
+    else:
+        body = STATUS_BODIES.get(venue.status, lambda: _("Your venue is now: {status}."))()
     return [
         message_user(
             holder, _("%(venue)s: %(status)s") % {"venue": venue.name, "status": status},
@@ -53,14 +58,10 @@ def venue_status_changed(venue, actor, reason=""):
     ]
 
 
-def _holders(venue):
-    return [*([venue.owner] if venue.owner_id else []), *venue.operators.all()]
-
-
-def _tell_holders(venue, actor, subject, body, sms_template="", sms_params=None):
+def _tell_holders(venue, actor, subject, body, sms_template="", sms_params=None, report=None):
     return [message_user(holder, subject, body, venue=venue, sms_template=sms_template,
-                         sms_params=sms_params)
-            for holder in _holders(venue) if actor is None or holder.pk != actor.pk]
+                         sms_params=sms_params, report=report)
+            for holder in venue.holders() if actor is None or holder.pk != actor.pk]
 
 
 def selfcheck_reviewed(check, actor):
@@ -124,13 +125,17 @@ def hazard_overdue(hazard):
 def notice_to_acknowledge(user, version, venues, reminder=False):
     """Ask ``user`` to read a notice and confirm it for ``venues`` (venues.acknowledgements)."""
     names = "、".join(venue.name for venue in venues)
-    params = {"title": version.title, "venues": names}
+    title = version.title if version.number == 1 else _("%(title)s (version %(number)s)") % {
+        "title": version.title, "number": version.number}
+    params = {"title": title, "venues": names}
     if reminder:
         subject = _("Reminder: please read and confirm “%(title)s”") % params
     else:
         subject = _("Please read and confirm “%(title)s”") % params
     body = _("The town asks you to read “%(title)s” and confirm that you have read it. It concerns: "
-             "%(venues)s. Open the notice below, read it, then press “I have read it”.") % params
+             "%(venues)s. Read it below, then press “I have read it”.") % params
+    if version.number > 1:
+        body = _("The notice has changed since you last confirmed it.") + " " + body
     return message_user(user, subject, body, venue=venues[0] if len(venues) == 1 else None,
                         sms_template="notice_acknowledge", sms_params={"title": short_param(version.title)},
                         notice_version=version)

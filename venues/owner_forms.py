@@ -175,7 +175,7 @@ class ReportForm(forms.ModelForm):
     FIELDS = {
         "operator": (["new_operator_name", "new_operator_mobile", "starts_on", "details"],
                      {"new_operator_name", "new_operator_mobile"}),
-        "business": (["new_kind", "details"], {"details"}),
+        "business": (["new_kind", "replaces_kind", "details"], {"details"}),
         "closing": (["starts_on", "details"], {"starts_on"}),
         "reopening": (["starts_on", "details"], {"starts_on"}),
         "works": (["work_type", "details", "starts_on", "ends_on", "measures"],
@@ -185,7 +185,7 @@ class ReportForm(forms.ModelForm):
     LABELS = {
         "operator": {"starts_on": _("the new operator takes over on"),
                      "details": _("anything else staff should know")},
-        "business": {"new_kind": _("the venue's main kind from now on"),
+        "business": {"new_kind": _("a new kind of business"),
                      "details": _("what changes in the business")},
         "closing": {"starts_on": _("closed from"), "details": _("why, and whether it will reopen")},
         "reopening": {"starts_on": _("open again from"), "details": _("anything else staff should know")},
@@ -198,8 +198,16 @@ class ReportForm(forms.ModelForm):
                       "watching the hot work, a certified welder, checking for embers afterwards."),
         "new_kind": _("Leave empty if the kind stays the same."),
     }
+    # The report's facts as the owner and staff read them, in this order.
+    SHOWN = ["new_operator_name", "new_kind", "replaces_kind", "work_type", "starts_on", "ends_on", "details",
+             "measures"]
 
     venue = forms.ChoiceField(label=_("venue"))
+    replaces_kind = forms.TypedChoiceField(
+        label=_("the new kind"), widget=forms.RadioSelect, coerce=lambda value: value == "1", initial="0",
+        choices=[("0", _("is added to what the venue does now")),
+                 ("1", _("replaces what the venue does now"))],
+    )
     new_operator_mobile = forms.CharField(label=_("new operator's mobile"), max_length=20,
                                           widget=forms.TextInput(attrs=MOBILE_ATTRS))
     submission_id = forms.UUIDField(widget=forms.HiddenInput)
@@ -237,6 +245,8 @@ class ReportForm(forms.ModelForm):
         self.fields["venue"].choices = [(key, venue.name) for key, venue in self.venues.items()]
         if len(self.venues) == 1:
             self.initial.setdefault("venue", next(iter(self.venues)))
+        else:  # nothing chosen for them: a report about the wrong venue is easily sent
+            self.fields["venue"].choices.insert(0, ("", _("Choose the venue")))
         self.order_fields(["venue", *shown])
         if not self.is_bound:
             import uuid
@@ -277,3 +287,28 @@ class ReportForm(forms.ModelForm):
 
     def chosen_venue(self):
         return self.venues[self.cleaned_data["venue"]]
+
+    @classmethod
+    def facts(cls, report):
+        """[(label, value)] of what ``report`` states, labelled as its form asked for it."""
+        shown, _required = cls.FIELDS[report.kind]
+        labels = cls.LABELS[report.kind]
+        rows = []
+        for name in cls.SHOWN:
+            value = getattr(report, name)
+            if name not in shown or value in (None, ""):
+                continue
+            if name == "replaces_kind":
+                if not report.new_kind_id:
+                    continue
+                value = dict(cls.base_fields["replaces_kind"].choices)["1" if value else "0"]
+            elif name == "work_type":
+                value = report.get_work_type_display()
+            elif name == "new_kind":
+                value = value.name
+            elif hasattr(value, "strftime"):
+                value = f"{value:%Y-%m-%d}"
+            field = cls.base_fields.get(name) or report._meta.get_field(name)
+            label = labels.get(name) or getattr(field, "label", None) or field.verbose_name
+            rows.append((label, value))
+        return rows

@@ -90,8 +90,10 @@ def link_operated_venues(user):
     """A person who proved a mobile number named as a venue's operator operates that venue."""
     from .models import Venue
 
-    for venue in Venue.objects.filter(operator_mobile=user.mobile).exclude(owner=user):
+    newly = Venue.objects.filter(operator_mobile=user.mobile).exclude(owner=user).exclude(operators=user)
+    for venue in newly:
         venue.operators.add(user)
+        acknowledgements.ask_for_venue(venue)  # the notices it must confirm, if approved
 
 
 # Signing up, in and out ------------------------------------------------------------------
@@ -284,7 +286,7 @@ def message_list(request):
 @never_cache
 def message_detail(request, message_id):
     message = get_object_or_404(Message.objects.filter(recipient=request.user)
-                                .select_related("venue", "notice_version__page"), pk=message_id)
+                                .select_related("venue", "notice_version", "report"), pk=message_id)
     notice = _notice_of(request, message) if message.notice_version_id else None
     if message.read_at is None and not (notice and notice["waiting"]):
         # A notice to confirm stays unread until it is confirmed.
@@ -294,23 +296,26 @@ def message_detail(request, message_id):
 
 
 def _notice_of(request, message):
-    """What the message box shows of a notice to acknowledge: the page, whether a newer
-    version replaced it, and the owner's venues still to confirm it."""
+    """What the message box shows of a notice to acknowledge: the notice itself while it is
+    current, the owner's venues still to confirm it; or that it was replaced or withdrawn."""
     version = message.notice_version
-    page = version.page.specific
-    current = acknowledgements.current_version(page) if page.live else None
-    waiting = list(acknowledgements.waiting_for(request.user, version)) if current == version else []
-    return {"page": page, "url": page.get_url(request) if page.live else "", "version": version,
-            "replaced": current != version, "waiting": waiting}
+    page = acknowledgements.current_pages([version]).get(version.pk)
+    if page is None:
+        return {"version": version, "page": None, "waiting": []}
+    return {"version": version, "page": page, "url": page.get_url(request),
+            "waiting": list(acknowledgements.waiting_for(request.user, version, page))}
 
 
 @_owner_required
 @require_POST
 def message_acknowledge(request, message_id):
     message = get_object_or_404(Message.objects.filter(recipient=request.user, notice_version__isnull=False)
-                                .select_related("notice_version__page"), pk=message_id)
-    venues = acknowledgements.acknowledge(request.user, message.notice_version)
-    if venues:
+                                .select_related("notice_version"), pk=message_id)
+    venues = acknowledgements.confirm(request.user, message.notice_version)
+    if venues is None:
+        messages.error(request, _("This notice has been replaced or withdrawn: nothing was recorded. "
+                                  "A newer version reaches your messages if it concerns you."))
+    elif venues:
         messages.success(request, _("Thank you: you have confirmed that you read “%(title)s”.")
                          % {"title": message.notice_version.title})
     return redirect("owner:message", message_id=message.pk)
@@ -499,4 +504,4 @@ def report_detail(request, report_id):
     report = get_object_or_404(reports.reports_for(request.user).select_related("venue", "new_kind"),
                                pk=report_id)
     return _page(request, "owner/report.html", report.get_kind_display(), report=report,
-                 events=report.events.all())
+                 events=report.events.all(), facts=ReportForm.facts(report))

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy
 from home.pagination import paginate
 
 from .masking import mask_mobile
-from .models import ReportKind, ReportStatus
+from .models import Area, ReportKind, ReportStatus
+from .owner_forms import ReportForm
 from .workflows import reports
 
 
@@ -49,7 +50,7 @@ class AnswerForm(forms.Form):
 
     def __init__(self, *args, report, **kwargs):
         super().__init__(*args, **kwargs)
-        if not report.changes_venue or (report.kind == ReportKind.BUSINESS and not report.new_kind_id):
+        if not reports.changes_register(report):
             del self.fields["apply_change"]
 
 
@@ -72,8 +73,12 @@ def report_index(request):
         items = items.filter(kind=kind)
     else:
         kind = ""
+    page = paginate(request, items, 50)
+    places = Area.places([item.venue.area for item in page])
+    for item in page:
+        item.where = places[item.venue.area_id]
     return render(request, "venues/admin/report_index.html", {
-        "page": paginate(request, items, 50), "show": show, "kind": kind, "kinds": ReportKind.choices,
+        "page": page, "show": show, "kind": kind, "kinds": ReportKind.choices,
     })
 
 
@@ -106,6 +111,7 @@ def report_detail(request, report_id):
     return render(request, "venues/admin/report_detail.html", {
         "report": report, "events": report.events.select_related("actor"), "forms": forms_,
         "reporter_mobile": mask_mobile(report.reporter.mobile) if report.reporter else "",
-        "new_mobile": mask_mobile(report.new_operator_mobile),
+        "new_mobile": mask_mobile(report.new_operator_mobile), "facts": ReportForm.facts(report),
+        "where": Area.places([report.venue.area])[report.venue.area_id],
         "venue_url": reverse("venues_venue_modeladmin_inspect", args=[report.venue_id]),
     })

@@ -137,19 +137,19 @@ def test_only_a_new_version_asks_again(tree, safety_index, publishing, client):
     cook, restaurant = owner_of(tree, "qinggang-1", "catering", "13900000041")
     page = publishing(safety_notice, safety_index)
     version1 = NoticeVersion.objects.get(page=page)
-    acknowledgements.acknowledge(cook, version1)
+    acknowledgements.confirm(cook, version1)
 
     # A correction of wording: the same version, nobody asked again.
     publishing(republish, page, summary="措辞修改。")
     assert NoticeVersion.objects.filter(page=page).count() == 1
     assert len(asked(cook)) == 1
-    assert acknowledgements.waiting_for(cook, version1).count() == 0
+    assert acknowledgements.waiting_for(cook, version1, page).count() == 0
 
     # A new version: everybody is asked again, and the old confirmation does not count for it.
     publishing(republish, page, new_version=True, summary="新增电动自行车要求。")
     version2 = NoticeVersion.objects.get(page=page, number=2)
     assert len(asked(cook)) == 2 and asked(cook)[0].notice_version == version2
-    assert list(acknowledgements.waiting_for(cook, version2)) == [restaurant]
+    assert list(acknowledgements.waiting_for(cook, version2, page)) == [restaurant]
 
     # Published again without the tick: still version 2, no third message.
     publishing(republish, page, summary="再次修改措辞。")
@@ -249,15 +249,15 @@ def test_rates_count_only_the_staff_members_area_by_village_and_kind(tree, safet
     _far, _third = owner_of(tree, "mugen-1", "catering", "13900000103")
     page = publishing(safety_notice, safety_index)
     version = NoticeVersion.objects.get(page=page)
-    acknowledgements.acknowledge(cook, version)
+    acknowledgements.confirm(cook, version)
 
     village = make_staff(tree["qinggang"])
-    total, villages = acknowledgements.rates(village, version)
+    total, villages = acknowledgements.rates(village, version, page)
     assert (total.total, total.done, total.percent) == (2, 1, 50)
     assert [(row.label, row.total, row.done) for row in villages] == [("青杠村", 2, 1)]
 
     town = make_staff(tree["town"])
-    total, villages = acknowledgements.rates(town, version)
+    total, villages = acknowledgements.rates(town, version, page)
     assert (total.total, total.done) == (3, 1)
     by_village = {row.label: row for row in villages}
     assert {label: (row.total, row.done) for label, row in by_village.items()} == {
@@ -272,7 +272,7 @@ def test_a_reminder_reaches_those_who_have_not_confirmed_once_a_day(tree, safety
     far, _third = owner_of(tree, "mugen-1", "catering", "13900000113")
     page = publishing(safety_notice, safety_index)
     version = NoticeVersion.objects.get(page=page)
-    acknowledgements.acknowledge(cook, version)
+    acknowledgements.confirm(cook, version)
     assert Message.objects.count() == 3
     Message.objects.update(created_at="2020-01-01T00:00:00Z")  # told long ago
 
@@ -326,3 +326,87 @@ def test_a_venue_that_confirmed_at_registration_is_not_asked_again_on_approval(t
 
     perform(shop, "approve", make_staff(tree["qinggang"]))
     assert asked(owner) == []
+
+
+def test_the_index_counts_every_notice_in_one_query(tree, safety_index, notice_index,
+                                                   django_assert_max_num_queries):
+    cook, _restaurant = owner_of(tree, "qinggang-1", "catering", "13900000151")
+    _grocer, _shop = owner_of(tree, "qinggang-2", "shopping", "13900000152")
+    _far, _other = owner_of(tree, "mugen-1", "catering", "13900000153")
+    safety_page = safety_notice(safety_index)
+    general_page = make_notice(notice_index, requires_acknowledgement=True)
+    safety = NoticeVersion.objects.get(page=safety_page)
+    general = NoticeVersion.objects.get(page=general_page)
+    acknowledgements.confirm(cook, safety)
+    staff = make_staff(tree["qinggang"])
+    # The person's areas and office, each page and its kinds and areas, and one count over the
+    # venues in scope, however many notices.
+    with django_assert_max_num_queries(7):
+        found = acknowledgements.overall_rates(staff, [(safety_page, safety), (general_page, general)])
+    assert (found[safety.pk].total, found[safety.pk].done) == (1, 1)
+    assert (found[general.pk].total, found[general.pk].done) == (2, 0)
+    for page, version in ((safety_page, safety), (general_page, general)):
+        total, _villages = acknowledgements.rates(staff, version, page)
+        assert (total.total, total.done) == (found[version.pk].total, found[version.pk].done)
+
+
+def test_publishing_the_same_ticked_revision_again_makes_no_new_version(tree, safety_index, publishing):
+    cook, _restaurant = owner_of(tree, "qinggang-1", "catering", "13900000161")
+    page = publishing(safety_notice, safety_index)
+    page = publishing(republish, page, new_version=True)
+    assert NoticeVersion.objects.filter(page=page).count() == 2
+    page.unpublish()
+    publishing(page.get_latest_revision().publish)  # as the page list's bulk "publish" does
+    assert NoticeVersion.objects.filter(page=page).count() == 2
+    assert len(asked(cook)) == 2
+
+
+def test_a_new_version_retires_the_old_request_and_an_old_one_cannot_be_confirmed(
+        tree, safety_index, publishing, client):
+    cook, restaurant = owner_of(tree, "qinggang-1", "catering", "13900000171")
+    page = publishing(safety_notice, safety_index)
+    [old] = asked(cook)
+    publishing(republish, page, new_version=True)
+    old.refresh_from_db()
+    assert old.read_at is not None  # no longer "to confirm"
+    client.force_login(cook)
+    response = client.post(f"/owner/messages/{old.pk}/acknowledge/", follow=True)
+    assert not Acknowledgement.objects.exists()
+    assert "已有新版本" in response.content.decode() or "replaced" in response.content.decode()
+    new = asked(cook)[0]
+    assert "第2版" in new.subject
+    client.post(f"/owner/messages/{new.pk}/acknowledge/")
+    assert Acknowledgement.objects.get(venue=restaurant).version.number == 2
+
+
+def test_the_notice_is_shown_in_the_message_to_read_it_there(tree, safety_index, publishing, client):
+    cook, _restaurant = owner_of(tree, "qinggang-1", "catering", "13900000181")
+    publishing(safety_notice, safety_index)
+    client.force_login(cook)
+    html = client.get(f"/owner/messages/{asked(cook)[0].pk}/").content.decode()
+    assert "检查燃气报警器" in html and "燃气泄漏" in html  # the notice's own text
+
+
+def test_a_new_operator_and_a_new_kind_are_asked_for_the_notices(tree, safety_index, publishing):
+    from venues.workflows.registration import change_details
+
+    grocer, shop = owner_of(tree, "qinggang-1", "shopping", "13900000191")
+    safety_notice(safety_index)  # catering: nothing for the shop yet
+    newcomer = UserFactory(username="13900000192", mobile="13900000192")
+    staff = make_staff(tree["qinggang"])
+    publishing(change_details, shop, staff, {"operator_name": "新人", "operator_mobile": "13900000192"}, "")
+    assert asked(newcomer) == [] and asked(grocer) == []  # no notice for shops
+    publishing(change_details, shop, staff, {}, "", add_kind=VenueKind.objects.get(slug="catering"))
+    assert len(asked(newcomer)) == 1 and len(asked(grocer)) == 1
+
+
+def test_a_deleted_notice_keeps_who_confirmed_it(tree, safety_index, publishing):
+    cook, restaurant = owner_of(tree, "qinggang-1", "catering", "13900000201")
+    page = publishing(safety_notice, safety_index)
+    version = NoticeVersion.objects.get(page=page)
+    acknowledgements.confirm(cook, version)
+    page.delete()
+    version.refresh_from_db()
+    assert version.page is None and version.title == "餐饮场所安全告知书"
+    assert Acknowledgement.objects.filter(venue=restaurant, version=version).exists()
+    assert acknowledgements.pending_messages(cook) == []

@@ -154,12 +154,54 @@ def test_a_change_of_operator_updates_the_register_with_history(client, owner, t
     assert entry.detail["fields"] == ["operator_mobile", "operator_name"]
 
 
-def test_a_change_of_business_changes_the_kind(client, owner, shop, village_staff):
-    report = file_report(client, owner, "business", shop)
-    reports.answer(report, village_staff, "类型已更新为餐饮场所。", apply_change=True)
+def test_a_change_of_business_adds_a_kind_or_replaces_it(client, owner, shop, tree, village_staff):
+    report = file_report(client, owner, "business", shop)  # "is added to what it does now"
+    reports.answer(report, village_staff, "已增加餐饮场所类型。", apply_change=True)
     shop.refresh_from_db()
-    assert shop.kind.slug == "catering"
-    assert VenueStatusChange.objects.filter(venue=shop, reason__contains="开始经营小吃").exists()
+    assert shop.kind.slug == "shopping" and [k.slug for k in shop.other_kinds.all()] == ["catering"]
+    change = VenueStatusChange.objects.filter(venue=shop).latest("pk")
+    assert "开始经营小吃" in change.reason and "+餐饮场所" in change.reason
+
+    report = file_report(client, owner, "business", shop, new_kind="lodging",
+                         replaces_kind="1", details="改为民宿。")
+    reports.answer(report, village_staff, "已改为住宿场所。", apply_change=True)
+    shop.refresh_from_db()
+    assert shop.kind.slug == "lodging"
+    assert "购物场所 → 住宿场所" in VenueStatusChange.objects.filter(venue=shop).latest("pk").reason
+
+
+def test_the_report_page_labels_each_date_as_the_form_asked_for_it(client, owner, shop):
+    report = file_report(client, owner, "closing", shop)
+    html = client.get(f"/owner/reports/{report.pk}/").content.decode()
+    assert "停业日期" in html and f"{SOON:%Y-%m-%d}" in html and "装修停业" in html
+
+
+def test_a_reopening_through_a_report_sends_one_message(client, owner, shop, village_staff):
+    shop.status = VenueStatus.CLOSED
+    shop.save(update_fields=["status"])
+    report = file_report(client, owner, "reopening", shop)
+    reports.answer(report, village_staff, "欢迎复业。", apply_change=True)
+    [message] = Message.objects.filter(recipient=owner)
+    assert "欢迎复业" in message.body and "门牌" not in message.body
+    assert message.report == report
+    client.force_login(owner)
+    assert f"/owner/reports/{report.pk}/" in client.get(f"/owner/messages/{message.pk}/").content.decode()
+
+
+def test_the_same_visit_booked_twice_is_booked_once(client, owner, shop, village_staff):
+    report = file_report(client, owner, "guidance", shop)
+    for _twice in range(2):
+        reports.book_visit(report, village_staff, SOON, "下午三点")
+    assert report.events.filter(action="visit").count() == 1
+    assert Message.objects.filter(recipient=owner).count() == 1
+    reports.book_visit(report, village_staff, SOON + datetime.timedelta(days=1), "改到第二天")
+    assert report.events.filter(action="visit").count() == 2
+
+
+def test_my_data_lists_the_owners_reports(client, owner, shop):
+    file_report(client, owner, "works", shop)
+    html = client.get("/owner/data/").content.decode()
+    assert "后厨焊接排烟管" in html and "清理可燃物" in html
 
 
 def test_works_need_dates_and_measures_and_keep_what_was_typed(client, owner, shop):

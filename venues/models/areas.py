@@ -54,14 +54,25 @@ class Area(MP_Node):
     def village_names(cls, areas):
         """{area pk: name of its village or community} for many areas in one query; an
         area above village level names itself."""
-        paths = {
-            area.path[:end] for area in areas for end in range(cls.steplen, len(area.path) + 1, cls.steplen)
-        }
-        villages = dict(
-            cls.objects.filter(path__in=paths, level=AreaLevel.VILLAGE).values_list("path", "name")
-        )
-        names = {}
-        for area in areas:
-            prefixes = (area.path[:end] for end in range(cls.steplen, len(area.path) + 1, cls.steplen))
-            names[area.pk] = next((villages[p] for p in prefixes if p in villages), area.name)
-        return names
+        return {pk: village.name for pk, village in cls.villages_of(areas).items()}
+
+    @classmethod
+    def places(cls, areas):
+        """{area pk: where it is as staff read it}: "青杠村 第一网格" for a grid (every village has
+        a 第一网格), the name alone for a village or anything above."""
+        villages = cls.village_names(areas)
+        return {area.pk: area.name if villages[area.pk] == area.name else f"{villages[area.pk]} {area.name}"
+                for area in areas}
+
+    @classmethod
+    def villages_of(cls, areas):
+        """{area pk: its village or community} for many areas in one query; an area above
+        village level stands for itself."""
+        def prefixes(area):  # the area's ancestors' paths and its own, shortest first
+            return [area.path[:end] for end in range(cls.steplen, len(area.path) + 1, cls.steplen)]
+
+        paths = {path for area in areas for path in prefixes(area)}
+        villages = {village.path: village
+                    for village in cls.objects.filter(path__in=paths, level=AreaLevel.VILLAGE)}
+        return {area.pk: next((villages[p] for p in prefixes(area) if p in villages), area)
+                for area in areas}

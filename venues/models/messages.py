@@ -31,6 +31,11 @@ class Message(models.Model):
         "venues.NoticeVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("notice version"),
     )
+    # A report of the owner's this message answers (venues.workflows.reports).
+    report = models.ForeignKey(
+        "venues.OwnerReport", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("owner's report"),
+    )
     subject = models.CharField(_("subject"), max_length=100)
     body = models.TextField(_("message"))
     created_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)

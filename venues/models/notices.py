@@ -14,12 +14,17 @@ class NoticeVersion(models.Model):
 
     wagtail_reference_index_ignore = True
 
+    # Kept when the page is deleted: the record of who was told and who confirmed stays.
     page = models.ForeignKey(
-        "wagtailcore.Page", on_delete=models.CASCADE, related_name="+", verbose_name=_("notice"),
+        "wagtailcore.Page", on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("notice"),
     )
     number = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=255)
     published_at = models.DateTimeField(_("published"), auto_now_add=True)
+    # The publication that made it: publishing the same revision again never makes another.
+    revision = models.ForeignKey(
+        "wagtailcore.Revision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+    )
 
     class Meta:
         ordering = ["page", "-number"]

@@ -60,6 +60,7 @@ class OwnerReport(models.Model):
         "venues.VenueKind", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("new kind"),
     )
+    replaces_kind = models.BooleanField(_("instead of the current kind"), default=False)
     # Closing, reopening and works: from when (and works: until when).
     starts_on = models.DateField(_("from"), null=True, blank=True)
     ends_on = models.DateField(_("until"), null=True, blank=True)
@@ -88,10 +89,6 @@ class OwnerReport(models.Model):
     @property
     def is_open(self):
         return self.status != ReportStatus.DONE
-
-    @property
-    def changes_venue(self):
-        return self.kind in CHANGES_VENUE
 
 
 class ReportAction(models.TextChoices):

@@ -260,6 +260,10 @@ class Venue(models.Model):
             return date_format(timezone.localtime(value), "Y-m-d H:i")
         return str(value)
 
+    def holders(self):
+        """The accounts that hold the venue: its owner and its operators with an account."""
+        return [*([self.owner] if self.owner_id else []), *self.operators.all()]
+
     @property
     def all_kinds(self):
         return [self.kind, *self.other_kinds.all()]

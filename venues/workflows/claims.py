@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from venues import acknowledgements
 from venues.access import can_see_venue
 from venues.models import AuditEntry, Venue
 from venues.models.claims import ClaimCode, hash_claim_code, new_claim_code
@@ -59,4 +60,5 @@ def claim(code, user):
         found.save(update_fields=["used_at", "used_by"])
         AuditEntry.objects.create(actor=user, action="venue.claim", object_type="venue",
                                   object_id=str(venue.pk))
+        acknowledgements.ask_for_venue(venue)  # the new owner confirms the notices it must
     return venue

@@ -83,9 +83,10 @@ def clean_field_notes(field_notes):
     return notes
 
 
-def perform(venue, action, user, reason="", field_notes=None):
+def perform(venue, action, user, reason="", field_notes=None, tell=True):
     """Take ``action`` on ``venue`` as ``user``; returns the venue in its new state.
-    ``field_notes`` ({NOTE_FIELDS key: text}) point a return at the fields concerned."""
+    ``field_notes`` ({NOTE_FIELDS key: text}) point a return at the fields concerned. With
+    ``tell`` off the caller tells the owner itself (an owner's report answered)."""
     transition = TRANSITIONS[action]
     reason = (reason or "").strip()
     field_notes = clean_field_notes(field_notes)
@@ -111,10 +112,11 @@ def perform(venue, action, user, reason="", field_notes=None):
             actor=user, action=f"venue.{action}", object_type="venue", object_id=str(locked.pk),
             detail={"from": from_status, "to": locked.status, "reason": reason},
         )
-        notify.venue_status_changed(locked, user, reason)
+        if tell:
+            notify.venue_status_changed(locked, user, reason, reopened=action == "reopen")
         schedule.refresh_venue(locked)  # approval starts the self-check schedule; closing ends it
         if locked.status == S.APPROVED:  # the notices it must acknowledge from now on
-            acknowledgements.venue_approved(locked)
+            acknowledgements.ask_for_venue(locked)
     return locked
 
 
@@ -163,7 +165,7 @@ def record(venue, user, source="census", other_kinds=()):
             )
             schedule.refresh_venue(venue)
             if target == S.APPROVED:
-                acknowledgements.venue_approved(venue)
+                acknowledgements.ask_for_venue(venue)
     except IntegrityError:
         # The same form, sent twice at the same moment: the other request saved it.
         existing = Venue.objects.filter(submission_id=venue.submission_id).first()
@@ -220,24 +222,24 @@ def reissue_public_code(venue, user):
     return locked
 
 
-# What an owner's report may change in the register (venues.workflows.reports), and how each
-# change reads in the venue's history.
+# What an owner's report may change in the register (venues.workflows.reports).
 CHANGEABLE = {"operator_name", "operator_mobile", "kind"}
 
 
-def change_details(venue, user, changes, reason):
+def change_details(venue, user, changes, reason, add_kind=None):
     """Change the register's details of an approved or closed venue on the evidence of an
-    owner's report (``changes``: {field: new value} within CHANGEABLE), with a history row and
-    an audit entry. A new operator's account, if they have one, operates the venue instead of
-    the previous operator's; the previous operator's ID card number goes with them."""
-    from django.contrib.auth import get_user_model
-
+    owner's report (``changes``: {field: new value} within CHANGEABLE; ``add_kind``: a further
+    kind), with a history row that says what changed and an audit entry. The operator accounts
+    follow the operator's mobile number, and the previous operator's ID card number goes with
+    them. The holders are then asked for the notices the venue now concerns."""
     if not set(changes) <= CHANGEABLE:
         raise ValueError(sorted(set(changes) - CHANGEABLE))
     with transaction.atomic():
         locked = Venue.objects.select_for_update().get(pk=venue.pk)
         if not (user.has_perm("venues.review_venue") and can_see_venue(user, locked)):
             raise PermissionDenied
+        shown = [name for name in ("kind", "operator_name") if name in changes]  # never the numbers
+        before = {name: locked.display(name) for name in shown}
         for name, value in changes.items():
             setattr(locked, name, value)
         fields = {*changes, "updated_at"}
@@ -246,13 +248,29 @@ def change_details(venue, user, changes, reason):
             fields.add("operator_id_number")
         locked.save(update_fields=fields)
         if "operator_mobile" in changes:
-            locked.operators.set(get_user_model().objects.filter(mobile=locked.operator_mobile)
-                                 .exclude(pk=locked.owner_id))
+            locked.operators.set(operator_accounts(locked))
+        locked.other_kinds.remove(locked.kind)  # the main kind is never a further kind too
+        if add_kind is not None and add_kind != locked.kind:
+            locked.other_kinds.add(add_kind)
+        what = [f"{Venue._meta.get_field(name).verbose_name}：{before[name]} → {locked.display(name)}"
+                for name in shown]
+        if add_kind is not None:
+            what.append(f"{Venue._meta.get_field('other_kinds').verbose_name}：+{add_kind.name}")
         VenueStatusChange.objects.create(venue=locked, actor=user, from_status=locked.status,
-                                         to_status=locked.status, reason=reason)
+                                         to_status=locked.status, reason=" ".join([reason, *what]).strip())
         AuditEntry.objects.create(
             actor=user, action="venue.change", object_type="venue", object_id=str(locked.pk),
-            detail={"fields": sorted(changes), "reason": reason},
+            detail={"fields": sorted([*changes, *(["other_kinds"] if add_kind else [])]), "reason": reason},
         )
         schedule.refresh_venue(locked)  # a new kind may change the risk level and the due date
+        acknowledgements.ask_for_venue(locked)
     return locked
+
+
+def operator_accounts(venue):
+    """The active accounts, other than the owner's, whose mobile number is the venue's operator's:
+    they operate the venue."""
+    from django.contrib.auth import get_user_model
+
+    return (get_user_model().objects.filter(mobile=venue.operator_mobile, is_active=True)
+            .exclude(pk=venue.owner_id))

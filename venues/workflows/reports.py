@@ -10,7 +10,15 @@ from django.utils.translation import gettext as _
 
 from .. import notify
 from ..access import holds_venue, of_venues_for
-from ..models import OwnerReport, ReportEvent, ReportKind, ReportStatus, VenueStatus
+from ..models import (
+    CHANGES_VENUE,
+    OwnerReport,
+    ReportAction,
+    ReportEvent,
+    ReportKind,
+    ReportStatus,
+    VenueStatus,
+)
 from . import registration
 
 # The venue states a report of each kind makes sense in.
@@ -58,7 +66,7 @@ def file(user, venue, kind, data, submission_id):
         with transaction.atomic():
             report = OwnerReport.objects.create(venue=venue, reporter=user, kind=kind,
                                                 submission_id=submission_id, **data)
-            ReportEvent.objects.create(report=report, actor=user, action="filed")
+            ReportEvent.objects.create(report=report, actor=user, action=ReportAction.FILED)
     except IntegrityError:
         existing = OwnerReport.objects.filter(submission_id=submission_id, reporter=user).first()
         if existing is None:
@@ -72,7 +80,8 @@ def may_handle(user, report):
 
 
 def _locked(report, user, states):
-    locked = OwnerReport.objects.select_for_update().select_related("venue", "new_kind").get(pk=report.pk)
+    locked = (OwnerReport.objects.select_for_update(of=("self",)).select_related("venue", "new_kind")
+              .get(pk=report.pk))
     if not may_handle(user, locked):
         raise PermissionDenied
     if locked.status not in states:
@@ -82,11 +91,11 @@ def _locked(report, user, states):
 
 
 def _tell(report, user, subject, body, **sms):
-    holders = {h.pk: h for h in [*([report.venue.owner] if report.venue.owner_id else []),
-                                  *report.venue.operators.all()]}
+    """Tell the venue's holders, and the person who filed the report if they no longer hold it."""
+    holders = {holder.pk: holder for holder in report.venue.holders()}
     if report.reporter_id and report.reporter.is_active:
         holders.setdefault(report.reporter_id, report.reporter)
-    return [notify.message_user(holder, subject, body, venue=report.venue, **sms)
+    return [notify.message_user(holder, subject, body, venue=report.venue, report=report, **sms)
             for holder in holders.values() if holder.pk != user.pk]
 
 
@@ -102,7 +111,7 @@ def accept(report, user, note=""):
         locked = _locked(report, user, {ReportStatus.SUBMITTED})
         locked.status = ReportStatus.ACCEPTED
         locked.save(update_fields=["status"])
-        ReportEvent.objects.create(report=locked, actor=user, action="accepted", note=note)
+        ReportEvent.objects.create(report=locked, actor=user, action=ReportAction.ACCEPTED, note=note)
         body = _("The staff of your village have received your report and are dealing with it.")
         _tell(locked, user, _subject(locked), f"{body} {note}".strip())
     return locked
@@ -113,9 +122,12 @@ def book_visit(report, user, day, note=""):
     note = (note or "").strip()
     with transaction.atomic():
         locked = _locked(report, user, {ReportStatus.SUBMITTED, ReportStatus.ACCEPTED})
+        last = locked.events.filter(action=ReportAction.VISIT).last()
+        if locked.visit_on == day and last is not None and last.note == f"{day:%Y-%m-%d} {note}".strip():
+            return locked  # the same visit booked again: a double click or a resent form
         locked.status, locked.visit_on = ReportStatus.ACCEPTED, day
         locked.save(update_fields=["status", "visit_on"])
-        ReportEvent.objects.create(report=locked, actor=user, action="visit",
+        ReportEvent.objects.create(report=locked, actor=user, action=ReportAction.VISIT,
                                    note=f"{day:%Y-%m-%d} {note}".strip())
         params = {"venue": locked.venue.name, "date": f"{day:%Y-%m-%d}"}
         body = _("Staff will come to %(venue)s on %(date)s.") % params
@@ -124,24 +136,35 @@ def book_visit(report, user, day, note=""):
     return locked
 
 
+def changes_register(report):
+    """Whether answering ``report`` can update the register: a change of operator, closing or
+    reopening, or a change of business that names a kind."""
+    if report.kind == ReportKind.BUSINESS:
+        return report.new_kind_id is not None
+    return report.kind in CHANGES_VENUE
+
+
 def _apply(report, user):
-    """The change the report states, made to the register through its workflow."""
+    """The change the report states, made to the register through its workflow (which tells
+    the owner nothing itself: the answer does)."""
+    if not changes_register(report):
+        raise ReportError(_("This report changes nothing in the register."))
     venue, reason = report.venue, _("Reported by the owner: %(kind)s.") % {"kind": report.get_kind_display()}
     if report.kind == ReportKind.CLOSING:
         day = f" {report.starts_on:%Y-%m-%d}" if report.starts_on else ""
-        registration.perform(venue, "close", user, reason=f"{reason}{day} {report.details}".strip())
+        registration.perform(venue, "close", user, reason=f"{reason}{day} {report.details}".strip(),
+                             tell=False)
     elif report.kind == ReportKind.REOPENING:
-        registration.perform(venue, "reopen", user, reason=reason)
+        registration.perform(venue, "reopen", user, reason=reason, tell=False)
     elif report.kind == ReportKind.OPERATOR:
         registration.change_details(venue, user, {"operator_name": report.new_operator_name,
-                                                  "operator_mobile": report.new_operator_mobile},
-                                    f"{reason} {report.new_operator_name}")
-    elif report.kind == ReportKind.BUSINESS:
-        changes = {"kind": report.new_kind} if report.new_kind_id else {}
-        if changes:
-            registration.change_details(venue, user, changes, f"{reason} {report.details}".strip())
+                                                  "operator_mobile": report.new_operator_mobile}, reason)
+    elif report.replaces_kind:
+        registration.change_details(venue, user, {"kind": report.new_kind},
+                                    f"{reason} {report.details}".strip())
     else:
-        raise ReportError(_("This report changes nothing in the register."))
+        registration.change_details(venue, user, {}, f"{reason} {report.details}".strip(),
+                                    add_kind=report.new_kind)
 
 
 def answer(report, user, text, apply_change=False):
@@ -157,10 +180,10 @@ def answer(report, user, text, apply_change=False):
                 _apply(locked, user)
             except registration.InvalidTransition as error:
                 raise ReportError(str(error)) from error
-            ReportEvent.objects.create(report=locked, actor=user, action="applied")
+            ReportEvent.objects.create(report=locked, actor=user, action=ReportAction.APPLIED)
         locked.status, locked.answer = ReportStatus.DONE, text
         locked.save(update_fields=["status", "answer"])
-        ReportEvent.objects.create(report=locked, actor=user, action="answered", note=text)
+        ReportEvent.objects.create(report=locked, actor=user, action=ReportAction.ANSWERED, note=text)
         body = _("The register has been updated as you reported.") if apply_change else ""
         _tell(locked, user, _subject(locked), f"{body} {text}".strip(),
               sms_template="report_answered", sms_params={"venue": locked.venue.name})

@@ -147,6 +147,12 @@ def pages(owner, staff, venues, check):
         ("staff_search", f"staff: venue search ({STAFF_SEARCH})", f"/admin/venues/venue/?q={STAFF_SEARCH}",
          "staff"),
         ("dashboard", "staff: dashboard", "/admin/", "staff"),
+        # 报告 and 告知 (issue 9): the owner's reports, the staff's list of them, and the rates of
+        # every notice owners acknowledge over the whole scope (one pass over its venues).
+        ("owner_reports", "owner: reports to the town", "/owner/reports/", "owner"),
+        ("staff_reports", "staff: owners' reports", "/admin/venues/reports/?show=all", "staff"),
+        ("staff_acknowledgements", "staff: notices owners acknowledge", "/admin/venues/acknowledgements/",
+         "staff"),
     ]
 
 

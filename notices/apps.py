@@ -13,8 +13,10 @@ class NoticesConfig(AppConfig):
         page_published.connect(_on_published, dispatch_uid="notices.acknowledgements")
 
 
-def _on_published(sender, instance, revision=None, **kwargs):
-    """A published notice that owners must acknowledge gets its version and its messages."""
+def _on_published(sender, instance, revision=None, alias=False, **kwargs):
+    """A published notice that owners must acknowledge gets its version and its messages (an
+    alias of a page is not a notice of its own)."""
     from venues import acknowledgements
 
-    acknowledgements.published(instance, revision)
+    if not alias:
+        acknowledgements.published(instance, revision)

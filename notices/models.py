@@ -160,7 +160,7 @@ class NoticePage(SegmentedSearchMixin, Page):
 
     # Acknowledgement by owners (venues.acknowledgements).
     def asks_acknowledgement(self):
-        return self.requires_acknowledgement
+        return self.requires_acknowledgement and self.alias_of_id is None
 
     def starts_new_version(self):
         return False
@@ -319,11 +319,17 @@ class SafetyNoticeIndexPage(ListingPage):
 
 class SafetyNoticeForm(WagtailAdminPageForm):
     """"New version" is a choice made for one publication: each edit starts without it, unless
-    a draft that chose it is waiting to be published."""
+    a draft that chose it waits to be published (not a revision that was published already, as
+    after unpublishing)."""
 
     def __init__(self, *args, **kwargs):
+        from venues.models import NoticeVersion
+
         super().__init__(*args, **kwargs)
-        if not self.is_bound and not (self.instance.pk and self.instance.has_unpublished_changes):
+        page = self.instance
+        waiting = (page.pk and page.has_unpublished_changes and page.latest_revision_id
+                   and not NoticeVersion.objects.filter(revision_id=page.latest_revision_id).exists())
+        if not self.is_bound and not waiting:
             self.initial["new_version"] = False
 
 
@@ -365,9 +371,11 @@ class SafetyNoticePage(SegmentedSearchMixin, Page):
         return [*super().search_text_parts(), self.summary, *map(html_text, (
             self.duties, self.risks, self.checks, self.contacts))]
 
-    # Acknowledgement by owners (venues.acknowledgements): every owner of the kind.
+    # Acknowledgement by owners (venues.acknowledgements): every owner of the kind, for the kind's
+    # first notice (a copy or an alias of it asks nobody).
     def asks_acknowledgement(self):
-        return True
+        return self.alias_of_id is None and not SafetyNoticePage.objects.filter(
+            kind_id=self.kind_id, pk__lt=self.pk).exists()
 
     def starts_new_version(self):
         return self.new_version

@@ -29,6 +29,8 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wagtail.models import Page
+
 from .access import venues_for
 from .models import Acknowledgement, Area, Message, NoticeVersion, Venue, VenueStatus
 
@@ -69,8 +71,6 @@ def current_pages(versions):
     """{version pk: its page, specific} for those of ``versions`` that are the current version of
     a live public page that asks for acknowledgement; the others (replaced, withdrawn, deleted)
     are left out."""
-    from wagtail.models import Page
-
     page_ids = {version.page_id for version in versions if version.page_id}
     pages = {page.pk: page for page in Page.objects.filter(pk__in=page_ids).live().public().specific()}
     current = current_versions(pages)
@@ -112,7 +112,9 @@ def published(page, revision=None):
     if not asks_acknowledgement(page):
         return None
     with transaction.atomic():
-        latest = NoticeVersion.objects.select_for_update().filter(page=page).order_by("-number").first()
+        # The page's row serialises its publications (and their version numbers).
+        Page.objects.select_for_update().filter(pk=page.pk).first()
+        latest = NoticeVersion.objects.filter(page=page).order_by("-number").first()
         seen = revision is not None and NoticeVersion.objects.filter(page=page, revision=revision).exists()
         if latest is None or (page.starts_new_version() and not seen):
             number = latest.number + 1 if latest else 1
@@ -136,7 +138,8 @@ def deliver(version):
     message about it still waits unread in their box. Serialised per version, so that two
     deliveries at once ask nobody twice. Returns the messages sent."""
     with transaction.atomic():
-        version = NoticeVersion.objects.select_for_update().get(pk=version.pk)
+        # no_key: owners confirming meanwhile (a row that refers to the version) do not wait.
+        version = NoticeVersion.objects.select_for_update(no_key=True).get(pk=version.pk)
         page = current_pages([version]).get(version.pk)
         if page is None:
             return []  # withdrawn, deleted, or a newer version replaced it
@@ -147,7 +150,7 @@ def ask_for_venue(venue):
     """The venue started to be concerned by notices (approved, reopened, of a new kind) or has a
     new holder: its holders are asked to confirm the current notices that concern it and that
     it has not acknowledged."""
-    if not [holder for holder in venue.holders() if holder.is_active]:
+    if not venue.holders():
         return []
     pages = asking_pages()
     versions = current_versions(page.pk for page in pages)
@@ -169,13 +172,25 @@ def ask_for_venue(venue):
 def _ask(version, venues):
     """Ask the holders of ``venues`` that have not acknowledged ``version``, except those with
     a message about it still unread."""
-    from . import notify
-
     waiting = _waiting_by_holder(venues.exclude(acknowledgements__version=version))
     unread = set(Message.objects.filter(notice_version=version, read_at__isnull=True,
                                         recipient__in=list(waiting)).values_list("recipient_id", flat=True))
     holders = get_user_model().objects.filter(pk__in=set(waiting) - unread, is_active=True)
-    return [notify.notice_to_acknowledge(holder, version, waiting[holder.pk]) for holder in holders]
+    return _tell(holders, version, waiting)
+
+
+def _tell(holders, version, waiting, reminder=False):
+    """One message to each of ``holders`` about ``version`` for their venues in ``waiting``; those
+    who confirmed an earlier version are told that it changed."""
+    from . import notify
+
+    holders = list(holders)
+    earlier = set(Acknowledgement.objects.filter(
+        user__in=holders, version__page_id=version.page_id, version__number__lt=version.number,
+    ).values_list("user_id", flat=True))
+    return [notify.notice_to_acknowledge(holder, version, waiting[holder.pk], reminder=reminder,
+                                         changed=holder.pk in earlier)
+            for holder in holders]
 
 
 def _waiting_by_holder(venues):
@@ -260,9 +275,10 @@ def safety_notices_for(venue):
 
 
 def acknowledge_at_registration(user, venue):
-    """The owner confirmed the safety notices of the venue's kinds as they submitted it."""
-    for _page, version in safety_notices_for(venue):
-        acknowledge(user, version, [venue])
+    """The owner confirmed the safety notices of the venue's kinds as they submitted it: for
+    it, and for their other venues that wait for the same version (they read the same text)."""
+    for page, version in safety_notices_for(venue):
+        acknowledge(user, version, [venue, *waiting_for(user, version, page)])
 
 
 # Staff: acknowledgement rates and reminders -----------------------------------------------
@@ -336,12 +352,10 @@ def remind(user, version, page, venues):
     """Remind the holders of ``venues`` (within ``user``'s scope, concerned and not yet
     acknowledged) to confirm ``version`` of ``page``; a person reminded lately is not reminded
     again. Serialised per version, so a double click reminds once. Returns the messages sent."""
-    from . import notify
-
     if not may_remind(user):
         raise PermissionDenied
     with transaction.atomic():
-        NoticeVersion.objects.select_for_update().get(pk=version.pk)
+        NoticeVersion.objects.select_for_update(no_key=True).get(pk=version.pk)
         waiting = concerned_in_scope(user, version, page).filter(acknowledged=False,
                                                                  pk__in=venues.values("pk"))
         recent = set(Message.objects.filter(notice_version=version,
@@ -349,6 +363,5 @@ def remind(user, version, page, venues):
                      .values_list("recipient_id", flat=True))
         by_holder = _waiting_by_holder(waiting)
         holders = get_user_model().objects.filter(pk__in=set(by_holder) - recent, is_active=True)
-        return [notify.notice_to_acknowledge(holder, version, by_holder[holder.pk], reminder=True)
-                for holder in holders]
+        return _tell(holders, version, by_holder, reminder=True)
 

@@ -4,6 +4,7 @@ kind; the venues still waiting; and a reminder to their holders (venues.acknowle
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +15,7 @@ from home.pagination import paginate
 
 from . import acknowledgements
 from .access import area_chosen, area_filter_choices
-from .models import Area, NoticeVersion
+from .models import Acknowledgement, Area, NoticeVersion
 
 
 def _may_view(user):
@@ -47,15 +48,19 @@ def acknowledgement_detail(request, version_id):
     version, page = _version(version_id)
     total, villages = acknowledgements.rates(request.user, version, page)
     area = area_chosen(request.user, request.GET.get("area", ""))
-    waiting = acknowledgements.concerned_in_scope(request.user, version, page).filter(acknowledged=False)
+    done = request.GET.get("show") == "done"  # the venues that have acknowledged it, and when
+    listed = acknowledgements.concerned_in_scope(request.user, version, page).filter(acknowledged=done)
     if area is not None:
-        waiting = waiting.filter(area__path__startswith=area.path)
-    rows = paginate(request, waiting.select_related("kind", "area").order_by("area__path", "name", "pk"), 50)
+        listed = listed.filter(area__path__startswith=area.path)
+    if done:
+        listed = listed.annotate(acknowledged_at=Subquery(Acknowledgement.objects.filter(
+            version=version, venue=OuterRef("pk")).values("at")[:1]))
+    rows = paginate(request, listed.select_related("kind", "area").order_by("area__path", "name", "pk"), 50)
     places = Area.places([venue.area for venue in rows])
     for venue in rows:
         venue.where = places[venue.area_id]
     return render(request, "venues/admin/acknowledgement_detail.html", {
-        "version": version, "total": total, "villages": villages,
+        "version": version, "total": total, "villages": villages, "done": done,
         "page": rows, "area": area,
         "area_choices": area_filter_choices(request.user, request.GET.get("area", "")),
         "may_remind": acknowledgements.may_remind(request.user),

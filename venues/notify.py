@@ -122,7 +122,7 @@ def hazard_overdue(hazard):
     return _tell_holders(venue, None, subject, body, sms_template="hazard_overdue", sms_params=params)
 
 
-def notice_to_acknowledge(user, version, venues, reminder=False):
+def notice_to_acknowledge(user, version, venues, reminder=False, changed=False):
     """Ask ``user`` to read a notice and confirm it for ``venues`` (venues.acknowledgements)."""
     names = "、".join(venue.name for venue in venues)
     title = version.title if version.number == 1 else _("%(title)s (version %(number)s)") % {
@@ -134,7 +134,7 @@ def notice_to_acknowledge(user, version, venues, reminder=False):
         subject = _("Please read and confirm “%(title)s”") % params
     body = _("The town asks you to read “%(title)s” and confirm that you have read it. It concerns: "
              "%(venues)s. Read it below, then press “I have read it”.") % params
-    if version.number > 1:
+    if changed:
         body = _("The notice has changed since you last confirmed it.") + " " + body
     return message_user(user, subject, body, venue=venues[0] if len(venues) == 1 else None,
                         sms_template="notice_acknowledge", sms_params={"title": short_param(version.title)},

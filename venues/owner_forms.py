@@ -204,7 +204,8 @@ class ReportForm(forms.ModelForm):
 
     venue = forms.ChoiceField(label=_("venue"))
     replaces_kind = forms.TypedChoiceField(
-        label=_("the new kind"), widget=forms.RadioSelect, coerce=lambda value: value == "1", initial="0",
+        label=_("how the new kind relates to the current one"), widget=forms.RadioSelect,
+        coerce=lambda value: value == "1", initial="0",
         choices=[("0", _("is added to what the venue does now")),
                  ("1", _("replaces what the venue does now"))],
     )
@@ -278,6 +279,8 @@ class ReportForm(forms.ModelForm):
         venue = self.venues.get(cleaned.get("venue") or "")
         if self.kind == "business" and venue and cleaned.get("new_kind") == venue.kind:
             cleaned["new_kind"] = None
+        if self.kind == "business" and cleaned.get("replaces_kind") and not cleaned.get("new_kind"):
+            self.add_error("new_kind", _("Choose the kind that replaces what the venue does now."))
         return cleaned
 
     def report_data(self):

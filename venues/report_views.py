@@ -42,7 +42,8 @@ class VisitForm(forms.Form):
 class AnswerForm(forms.Form):
     apply_change = forms.BooleanField(
         label=gettext_lazy("Update the register as reported"), required=False,
-        help_text=gettext_lazy("The change goes into the venue's record and its history."),
+        help_text=gettext_lazy("The change goes into the venue's record and its history at once: for a "
+                               "date the owner gave in the future, answer on or after that day."),
     )
     answer = forms.CharField(label=gettext_lazy("answer to the owner"), max_length=1000, required=False,
                              widget=forms.Textarea(attrs={"rows": 4}),

@@ -297,6 +297,13 @@ def test_staff_see_the_rates_page_and_the_waiting_venues(tree, safety_index, cli
     assert "餐饮场所安全告知书" in index
     detail = client.get(f"/admin/venues/acknowledgements/{version.pk}/").content.decode()
     assert "青杠饭店" in detail and "木根饭店" not in detail
+    nobody = client.get(f"/admin/venues/acknowledgements/{version.pk}/?show=done").content.decode()
+    assert "青杠饭店" not in nobody
+    acknowledgements.acknowledge(_cook, version, [first])
+    done = client.get(f"/admin/venues/acknowledgements/{version.pk}/?show=done").content.decode()
+    assert "青杠饭店" in done and "木根饭店" not in done
+    waiting = client.get(f"/admin/venues/acknowledgements/{version.pk}/").content.decode()
+    assert "青杠饭店</a>" not in waiting
 
 
 def test_a_general_page_is_not_a_notice(home):
@@ -410,3 +417,112 @@ def test_a_deleted_notice_keeps_who_confirmed_it(tree, safety_index, publishing)
     assert version.page is None and version.title == "餐饮场所安全告知书"
     assert Acknowledgement.objects.filter(venue=restaurant, version=version).exists()
     assert acknowledgements.pending_messages(cook) == []
+
+
+def test_the_new_pages_take_the_same_queries_as_data_grows(tree, safety_index, notice_index, publishing):
+    import uuid
+
+    from django.test import Client
+
+    from tests.factories import make_member
+    from tests.venues.test_query_counts_pages import queries
+    from venues.roles import TOWN_OFFICE
+    from venues.workflows import reports
+
+    cook, restaurant = owner_of(tree, "qinggang-1", "catering", "13900000211")
+    page = publishing(safety_notice, safety_index)
+    publishing(make_notice, notice_index, requires_acknowledgement=True)
+    version = NoticeVersion.objects.get(page=page)
+    report = reports.file(cook, restaurant, "guidance", {"details": "请来指导"}, uuid.uuid4())
+    message = asked(cook)[0]
+    staff = make_member(TOWN_OFFICE, tree["town"])
+    made = []
+
+    def grow(count):
+        for n in range(count):
+            mobile = f"139000030{len(made):02d}"
+            owner, venue = owner_of(tree, "qinggang-2" if n % 2 else "mugen-1", "catering", mobile)
+            made.append(reports.file(owner, venue, "works" if n % 2 else "guidance", {"details": "作业"},
+                                     uuid.uuid4()))
+            if n % 2:
+                acknowledgements.acknowledge(owner, version, [venue])
+
+    def measure():
+        as_owner, as_staff = Client(), Client()
+        as_owner.force_login(cook)
+        as_staff.force_login(staff)
+        return {
+            "owner home": queries(as_owner, "/owner/"),
+            "message": queries(as_owner, f"/owner/messages/{message.pk}/"),
+            "owner reports": queries(as_owner, "/owner/reports/"),
+            "owner report": queries(as_owner, f"/owner/reports/{report.pk}/"),
+            "staff reports": queries(as_staff, "/admin/venues/reports/?show=all"),
+            "staff report": queries(as_staff, f"/admin/venues/reports/{report.pk}/"),
+            "notices index": queries(as_staff, "/admin/venues/acknowledgements/"),
+            "notice rates": queries(as_staff, f"/admin/venues/acknowledgements/{version.pk}/"),
+        }
+
+    grow(2)
+    few = measure()
+    grow(6)
+    assert measure() == few
+
+
+def test_registering_a_second_venue_confirms_the_first_too_and_leaves_nothing_hidden(
+        tree, home, safety_index, publishing, client):
+    make_registration_page(home)
+    owner, first = owner_of(tree, "qinggang-1", "shopping", "13900000221")
+    page = publishing(safety_notice, safety_index, kind="shopping", title="购物场所安全告知书")
+    assert len(asked(owner)) == 1
+    client.force_login(owner)
+    venue = register(client, tree)
+    client.post(url(venue, "declare"), {"declaration": "on", "privacy": "on", "safety_notice": "on"})
+    version = NoticeVersion.objects.get(page=page)
+    assert set(Acknowledgement.objects.filter(version=version).values_list("venue", flat=True)) == {
+        venue.pk, first.pk}  # the same text, read once, for both
+    assert acknowledgements.pending_messages(owner) == []
+
+
+def test_unpublishing_and_publishing_again_asks_nobody_again(tree, safety_index, publishing, admin_client):
+    cook, _restaurant = owner_of(tree, "qinggang-1", "catering", "13900000231")
+    page = publishing(safety_notice, safety_index)
+    page = publishing(republish, page, new_version=True)
+    page.unpublish()
+    html = admin_client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
+    checkbox = html[html.index('name="new_version"') - 200: html.index('name="new_version"') + 200]
+    assert "checked" not in checkbox  # the published revision's tick is not carried over
+
+
+def test_an_alias_of_a_notice_asks_nobody(tree, notice_index, publishing):
+    owner, _shop = owner_of(tree, "qinggang-1", "shopping", "13900000241")
+    notice = publishing(make_notice, notice_index, requires_acknowledgement=True)
+    publishing(notice.create_alias, update_slug="notice-alias")
+    assert len(asked(owner)) == 1 and NoticeVersion.objects.count() == 1
+
+
+def test_a_venue_moved_into_a_notices_area_is_asked(tree, notice_index, publishing):
+    from venues.workflows.registration import move
+
+    owner, shop = owner_of(tree, "mugen-1", "shopping", "13900000251")
+
+    def publish():
+        notice = make_notice(notice_index, publish=False, requires_acknowledgement=True)
+        notice.areas = [tree["qinggang"]]
+        notice.save_revision().publish()
+
+    publishing(publish)
+    assert asked(owner) == []
+    town = make_staff(tree["town"], permissions=("move_venue", "view_venue"))
+    move(shop, tree["qinggang-2"], town, "划错村")
+    assert len(asked(owner)) == 1
+
+
+def test_only_those_who_confirmed_before_are_told_the_notice_changed(tree, safety_index, publishing):
+    cook, restaurant = owner_of(tree, "qinggang-1", "catering", "13900000261")
+    page = publishing(safety_notice, safety_index)
+    acknowledgements.confirm(cook, NoticeVersion.objects.get(page=page))
+    publishing(republish, page, new_version=True)
+    newcomer, _other = owner_of(tree, "qinggang-2", "catering", "13900000262")
+    publishing(acknowledgements.ask_for_venue, _other)
+    assert "已更新" in asked(cook)[0].body
+    assert "已更新" not in asked(newcomer)[0].body

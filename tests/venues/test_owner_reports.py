@@ -250,3 +250,24 @@ def test_staff_of_another_village_cannot_act(client, owner, shop, other_village)
     assert client.post(f"/admin/venues/reports/{report.pk}/", {"step": "accept"}).status_code == 404
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
+
+
+def test_replacing_the_kind_needs_the_new_kind(client, owner, shop):
+    client.force_login(owner)
+    data = form_data("business", shop, replaces_kind="1")
+    data["new_kind"] = ""
+    response = client.post("/owner/reports/new/business/", data)
+    assert response.status_code == 200 and not OwnerReport.objects.exists()
+    assert "开始经营小吃" in response.content.decode()
+
+
+def test_an_operator_who_filed_a_report_keeps_it_after_being_replaced(client, owner, shop, village_staff):
+    operator = UserFactory(username="13900000009", mobile="13900000009")
+    shop.operators.add(operator)
+    report = file_report(client, operator, "operator", shop)
+    reports.answer(report, village_staff, "已更新经营者。", apply_change=True)
+    assert not shop.operators.filter(pk=operator.pk).exists()
+    client.force_login(operator)
+    assert client.get(f"/owner/reports/{report.pk}/").status_code == 200
+    message = Message.objects.filter(recipient=operator).latest("pk")
+    assert f"/owner/reports/{report.pk}/" in client.get(f"/owner/messages/{message.pk}/").content.decode()

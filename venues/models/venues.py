@@ -261,8 +261,9 @@ class Venue(models.Model):
         return str(value)
 
     def holders(self):
-        """The accounts that hold the venue: its owner and its operators with an account."""
-        return [*([self.owner] if self.owner_id else []), *self.operators.all()]
+        """The active accounts that hold the venue: its owner and its operators with an account."""
+        return [holder for holder in [*([self.owner] if self.owner_id else []), *self.operators.all()]
+                if holder.is_active]
 
     @property
     def all_kinds(self):

@@ -196,6 +196,7 @@ def move(venue, area, user, reason):
             actor=user, action="venue.move", object_type="venue", object_id=str(locked.pk),
             detail={"from": old.full_name, "to": area.full_name, "reason": reason},
         )
+        acknowledgements.ask_for_venue(locked)  # notices for its new village
     return locked
 
 

@@ -6,10 +6,11 @@ checks who may act and writes the report's history."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from .. import notify
-from ..access import holds_venue, of_venues_for
+from ..access import holds_venue, is_staff_member, of_venues_for, scope_q
 from ..models import (
     CHANGES_VENUE,
     OwnerReport,
@@ -47,11 +48,11 @@ def reports_for(user):
     reports = OwnerReport.objects.all()
     if not user.is_authenticated:
         return reports.none()
-    from ..access import is_staff_member
-
-    if is_staff_member(user) and not user.has_perm("venues.handle_ownerreport"):
-        return reports.none()
-    return of_venues_for(user, reports)
+    if is_staff_member(user):
+        return of_venues_for(user, reports) if user.has_perm("venues.handle_ownerreport") else reports.none()
+    # Holders see their venues' reports; whoever filed one keeps seeing it (and its answer) when
+    # they no longer hold the venue, after a change of operator.
+    return reports.filter(Q(reporter=user) | scope_q(user, "venue__"))
 
 
 def file(user, venue, kind, data, submission_id):

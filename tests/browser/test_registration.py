@@ -154,8 +154,11 @@ def test_the_whole_registration_on_a_phone(phone, live_server, owner):
     submit.click()
     expect(phone.locator("#id_declaration-error")).to_be_visible()
     check(phone)
+    # The kind's safety notice is shown on this step and confirmed with the declaration (告知).
+    expect(phone.locator(".reg-safety-notice").first).to_contain_text("购物场所安全告知书")
     phone.get_by_label(_("I declare that what I have entered is true and complete.")).check()
     phone.get_by_label(_("I have read the privacy notice.")).check()
+    phone.get_by_label(_("I have read the safety notice of my venue's kind and will keep to it.")).check()
     phone.get_by_role("button", name=_("Submit the registration")).click()
 
     expect(phone.locator("h1")).to_have_text("青杠手机测试副食店")
@@ -163,6 +166,7 @@ def test_the_whole_registration_on_a_phone(phone, live_server, owner):
     check(phone)
     venue.refresh_from_db()
     assert venue.status == VenueStatus.SUBMITTED and venue.credit_code == CREDIT_CODE
+    assert venue.acknowledgements.get().version.title == "购物场所安全告知书"
     assert venue.operator_mobile == "13900006666" and venue.area == grid and venue.outside_nine is False
     # The submitted registration's steps now only show its status.
     phone.goto(f"/services/register/{venue.pk}/declare/")
@@ -205,6 +209,7 @@ def test_a_returned_registration_is_corrected_and_resubmitted_on_a_phone(phone, 
     check(phone)
     phone.get_by_label(_("I declare that what I have entered is true and complete.")).check()
     phone.get_by_label(_("I have read the privacy notice.")).check()
+    phone.get_by_label(_("I have read the safety notice of my venue's kind and will keep to it.")).check()
     phone.get_by_role("button", name=_("Submit again")).click()
     expect(phone.locator("#status-title")).to_contain_text(str(VenueStatus.RESUBMITTED.label))
     check(phone)

@@ -12,7 +12,7 @@ villages, none held; and the shopping kind's 安全告知书, published and deli
 import uuid
 from datetime import timedelta
 
-from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,7 +20,7 @@ import pytest
 
 from home.roles import EDITORS
 from notices.models import SafetyNoticeIndexPage, SafetyNoticePage
-from tests.factories import UserFactory, add_page, make_staff, make_venue
+from tests.factories import UserFactory, add_page, make_member, make_venue
 from tests.venues.test_access_matrix import EXPECTED as EARLIER_EXPECTED
 from tests.venues.test_access_matrix import our_patterns
 from venues import acknowledgements
@@ -100,11 +100,7 @@ def test_every_new_pattern_has_a_declared_outcome():
 
 @pytest.fixture
 def people(tree):
-    def member(role, *areas, kinds=()):
-        user = make_staff(*areas, kinds=kinds, permissions=())
-        user.groups.add(Group.objects.get(name=role))
-        return user
-
+    member = make_member
     return {
         "anonymous": AnonymousUser(),
         "owner": UserFactory(username="shop-owner", mobile="13900000011"),

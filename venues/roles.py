@@ -20,6 +20,9 @@ STAFF_ROLES = [TOWN_OFFICE, LEAD_OFFICE, VILLAGE_STAFF, GRID_WORKER, LEADER]
 SELFCHECK_REVIEWER = [("venues", "view_selfcheck"), ("venues", "review_selfcheck"),
                       ("venues", "view_hazard"), ("venues", "verify_hazard")]
 
+# Visiting venues on patrol (venues.workflows.patrols) and reading the visits.
+PATROLLER = [("venues", "view_patrol"), ("venues", "add_patrol")]
+
 ROLE_PERMISSIONS = {
     # The town emergency office also runs the register itself: staff accounts (through our
     # own staff pages, not Wagtail's user admin), the area tree, offices and kinds.
@@ -42,24 +45,27 @@ ROLE_PERMISSIONS = {
         ("venues", "change_riskrule"),
         # Owners' reports (venues.workflows.reports).
         ("venues", "handle_ownerreport"),
+        # Patrols, public reports and tasks (issue 10).
+        *PATROLLER, ("venues", "handle_publicreport"), ("venues", "dispatch_task"),
+        ("venues", "view_task"),
     ],
     LEAD_OFFICE: [
         ("wagtailadmin", "access_admin"), ("venues", "view_venue"), ("venues", "review_venue"),
-        ("venues", "add_venue"), *SELFCHECK_REVIEWER,
+        ("venues", "add_venue"), *SELFCHECK_REVIEWER, ("venues", "view_patrol"),
     ],
     VILLAGE_STAFF: [
         ("wagtailadmin", "access_admin"), ("venues", "view_venue"), ("venues", "review_venue"),
         ("venues", "add_venue"), *SELFCHECK_REVIEWER, ("venues", "assist_selfcheck"),
-        ("venues", "handle_ownerreport"),
+        ("venues", "handle_ownerreport"), *PATROLLER, ("venues", "handle_publicreport"),
     ],
     # Grid workers fill in self-checks with owners who have no phone and re-check fixes on site.
     GRID_WORKER: [("wagtailadmin", "access_admin"), ("venues", "view_venue"), ("venues", "add_venue"),
                   ("venues", "view_selfcheck"), ("venues", "assist_selfcheck"),
-                  ("venues", "view_hazard"), ("venues", "verify_hazard")],
+                  ("venues", "view_hazard"), ("venues", "verify_hazard"), *PATROLLER],
     AUDITOR: [("wagtailadmin", "access_admin"), ("venues", "view_auditentry"),
               ("venues", "export_auditentry")],
     LEADER: [("wagtailadmin", "access_admin"), ("venues", "view_venue"), ("venues", "view_selfcheck"),
-             ("venues", "view_hazard")],
+             ("venues", "view_hazard"), ("venues", "view_patrol"), ("venues", "view_task")],
 }
 
 

@@ -307,3 +307,12 @@ def second_factor_account_item(request):
 
 
 modeladmin_register(AuditEntryAdmin)
+
+
+# --- 群众举报: public hazard reports (venues.public_report_views) ------------------------------
+
+
+# --- 巡查: patrols (venues.patrol_views) -------------------------------------------------------
+
+
+# --- 督办: tasks (venues.task_views) -----------------------------------------------------------

@@ -9,8 +9,10 @@ from .imports import ImportBatch, ImportStatus
 from .kinds import KindRule, VenueKind
 from .messages import Message, SmsStatus
 from .notices import Acknowledgement, NoticeVersion
+from .patrols import Patrol, PatrolAnswer
 from .people import PasswordHistory, User
 from .privacy import ANSWER_WITHIN_DAYS, CorrectionRequest, CorrectionStatus
+from .public_reports import PublicReport, PublicReportPhoto, PublicReportStatus
 from .reports import CHANGES_VENUE, OwnerReport, ReportAction, ReportEvent, ReportKind, ReportStatus, WorkType
 from .selfchecks import (
     Answer,
@@ -32,9 +34,12 @@ from .selfchecks import (
     SelfCheckStatus,
 )
 from .staff import Office, StaffProfile
+from .tasks import AssignmentStatus, ProgressStatus, Task, TaskAssignment, TaskProgress
 from .venues import LicenceSituation, PhotoKind, Venue, VenuePhoto, VenueStatus, VenueStatusChange
 
 __all__ = [
+    "Patrol", "PatrolAnswer", "PublicReport", "PublicReportPhoto", "PublicReportStatus",
+    "AssignmentStatus", "ProgressStatus", "Task", "TaskAssignment", "TaskProgress",
     "Acknowledgement", "NoticeVersion", "CHANGES_VENUE", "OwnerReport", "ReportAction", "ReportEvent",
     "ReportKind", "ReportStatus", "WorkType",
     "Answer", "EvidencePhoto", "EvidenceStage", "Hazard", "HazardAction", "HazardEvent",

@@ -147,6 +147,8 @@ class Hazard(models.Model):
     venue = models.ForeignKey("venues.Venue", on_delete=models.CASCADE, related_name="hazards",
                               verbose_name=_("venue"))
     source = models.CharField(_("found by"), max_length=12, choices=HazardSource.choices)
+    patrol = models.ForeignKey("venues.Patrol", on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="hazards", verbose_name=_("patrol"))
     selfcheck = models.ForeignKey(SelfCheck, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="hazards", verbose_name=_("self-check"))
     item_code = models.SlugField(_("item"), max_length=40, blank=True)
@@ -249,6 +251,8 @@ class EvidencePhoto(models.Model):
     venue = models.ForeignKey("venues.Venue", on_delete=models.CASCADE, related_name="evidence")
     answer = models.ForeignKey(SelfCheckAnswer, on_delete=models.CASCADE, null=True, blank=True,
                                related_name="photos")
+    patrol_answer = models.ForeignKey("venues.PatrolAnswer", on_delete=models.CASCADE, null=True,
+                                      blank=True, related_name="photos")
     hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, null=True, blank=True,
                                related_name="photos")
     stage = models.CharField(_("when"), max_length=6, choices=EvidenceStage.choices,

@@ -12,7 +12,10 @@ from home.demo import (
     ensure_privacy_page,
 )
 from home.demo_notices import build_demo_reports, deliver_current_notices, ensure_safety_notices
+from home.demo_patrols import build_demo_patrols
+from home.demo_public_reports import build_demo_public_reports
 from home.demo_selfchecks import build_demo_selfchecks, ensure_selfcheck_page
+from home.demo_tasks import build_demo_tasks
 from venues.models import Venue
 
 
@@ -47,6 +50,12 @@ class Command(BaseCommand):
         deliver_current_notices()  # the owners of the demo venues are told of the notices to confirm
         if build_demo_reports():
             self.stdout.write(self.style.SUCCESS("Demo owners' reports built."))
+        if build_demo_public_reports():
+            self.stdout.write(self.style.SUCCESS("Demo public hazard reports built."))
+        if build_demo_patrols():
+            self.stdout.write(self.style.SUCCESS("Demo patrols built."))
+        if build_demo_tasks():
+            self.stdout.write(self.style.SUCCESS("Demo tasks built."))
         self.stdout.write("")
         base = settings.PUBLIC_BASE_URL
         self.stdout.write(f"Site: {base}/   Admin: {base}/admin/")

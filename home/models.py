@@ -254,6 +254,53 @@ class SelfCheckPage(RoutablePageMixin, SegmentedSearchMixin, Page):
         return TemplateResponse(request, "home/selfcheck/preview.html", context)
 
 
+class HazardReportPage(RoutablePageMixin, SegmentedSearchMixin, Page):
+    """群众举报: anyone reports a hazard, without an account, and follows it with a lookup code
+    (venues.public_report_views holds the views). The communications office edits the texts."""
+
+    intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True,
+                          help_text=_("Shown above the report form."))
+    done_text = RichTextField(
+        _("after submitting"), features=RICH_TEXT_FEATURES, blank=True,
+        help_text=_("What happens next, shown with the lookup code once a report is sent."),
+    )
+    privacy_note = RichTextField(
+        _("privacy note"), features=RICH_TEXT_FEATURES, blank=True,
+        help_text=_("Shown beside the optional contact fields: who sees them and what they are used for."),
+    )
+
+    content_panels = [*Page.content_panels, "intro", "privacy_note", "done_text"]
+    search_fields = Page.search_fields + SegmentedSearchMixin.segment_search_fields
+
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("hazard report page")
+
+    def search_text_parts(self):
+        return [*super().search_text_parts(), html_text(self.intro)]
+
+    @path("", name="form")
+    def form_view(self, request):
+        from venues import public_report_views
+
+        return public_report_views.report_form(self, request)
+
+    @path("done/", name="done")
+    def done_view(self, request):
+        from venues import public_report_views
+
+        return public_report_views.report_done(self, request)
+
+    @path("lookup/", name="lookup")
+    def lookup_view(self, request):
+        from venues import public_report_views
+
+        return public_report_views.report_lookup(self, request)
+
+
 class PrivacyPage(SegmentedSearchMixin, Page):
     """The privacy notice: what is collected and why, how long it is kept, who sees it and how
     people exercise their rights. Owners read it before they register (the registration

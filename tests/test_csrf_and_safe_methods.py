@@ -42,7 +42,7 @@ import pytest
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from home.models import StandardPage
+from home.models import HazardReportPage, StandardPage
 from home.registration import STEPS
 from home.roles import EDITORS
 from tests.factories import (
@@ -165,6 +165,23 @@ class World:
                                               body="…", notice_version=self.version)
         self.report = OwnerReport.objects.create(venue=self.venue, reporter=self.owner, kind="guidance",
                                                  details="请来指导", submission_id=uuid.uuid4())
+        # A patrol, a public report with a photo on its page, and a task given to the village.
+        from venues.models import Patrol, PublicReport, PublicReportPhoto, TaskAssignment
+        from venues.models import Task as DispatchedTask
+
+        self.patrol = Patrol.objects.create(venue=self.venue, submission_id=uuid.uuid4(),
+                                            inspector=self.colleague, items=[])
+        self.report_page = add_page(self.home, HazardReportPage(title="举报隐患", slug="report-hazard"))
+        self.public_report = PublicReport.objects.create(
+            code="ABCDEFGH", submission_id=uuid.uuid4(), venue=self.venue, area=self.village,
+            description="堵了安全出口", sender="x")
+        self.public_photo = PublicReportPhoto.objects.create(
+            report=self.public_report, file=ContentFile(b"jpeg", "p.jpg"), width=1, height=1)
+        self.dispatched = DispatchedTask.objects.create(
+            title="检查灭火器", description="逐一检查", due_on=timezone.localdate(),
+            created_by=self.superuser, submission_id=uuid.uuid4())
+        self.dispatched.venues.add(self.venue)
+        self.assignment = TaskAssignment.objects.create(task=self.dispatched, area=self.village)
         self.photo = VenuePhoto.objects.create(venue=self.venue, kind="storefront",
                                                file=ContentFile(b"jpeg", "p.jpg"), width=1, height=1,
                                                uploaded_by=self.superuser)
@@ -225,6 +242,7 @@ class World:
             registration + self.registration.reverse_subpage("start"),
             *(step(self.returned, s.slug) for s in STEPS), step(self.venue, "done"),
             *self.selfcheck_urls(),
+            *(self.report_page.url + self.report_page.reverse_subpage(name) for name in ("done", "lookup")),
             "/no-such-page/",
         ]
 
@@ -297,6 +315,11 @@ def real_values(world):
         ("admin/editing-sessions/", "model_name", "page"),
         ("admin/editing-sessions/", "object_id", w.page.pk),
         ("admin/venues/areas/<int:area_id>/", "area_id", w.empty_grid.pk),
+        ("admin/venues/public-reports/", "report_id", w.public_report.pk),
+        ("admin/venues/public-reports/", "photo_id", w.public_photo.pk),
+        ("admin/venues/tasks/", "task_id", w.dispatched.pk),
+        ("", "patrol_id", w.patrol.pk),
+        ("", "assignment_id", w.assignment.pk),
         ("", "area_id", w.village.pk),
         ("", "parent_id", w.village.pk),
         ("", "venue_id", w.venue.pk),

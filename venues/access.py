@@ -171,6 +171,26 @@ def may_help_owner(user, venue):
     )
 
 
+def public_reports_for(user):
+    """The public hazard reports (群众举报) a person may see and handle: staff with
+    ``handle_publicreport``, those of the villages within their areas (a report names a village,
+    not a kind, so a lead office's kinds do not narrow it)."""
+    from .models import PublicReport
+
+    reports = PublicReport.objects.all()
+    if not user.is_authenticated or not user.is_active or not user.has_perm("venues.handle_publicreport"):
+        return reports.none()
+    if user.is_superuser:
+        return reports
+    roots = scope_roots(user)
+    if not roots:
+        return reports.none()
+    within = Q()
+    for root in roots:
+        within |= Q(area__path__startswith=root.path)
+    return reports.filter(within)
+
+
 def corrections_for(user):
     """The correction requests a person may see and answer: reviewers, for the venues they
     review and for the accounts of those venues' holders; the office whose areas include a

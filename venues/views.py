@@ -1,7 +1,8 @@
 from django.db.models import Exists, Max, OuterRef, Q
 from django.http import FileResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -18,6 +19,7 @@ from .models import (
     VenueStatus,
 )
 from .rules.classification import FactError, classify, parse_facts
+from .workflows.patrols import may_patrol
 
 
 def _error(message):
@@ -52,9 +54,17 @@ def venue_card(request, code):
         ),
         public_code=code.upper(), status=VenueStatus.APPROVED,
     )
-    village = Area.village_names([venue.area])[venue.area.pk]
-    return render(request, "venues/venue_card.html", {"venue": venue, "village": village,
-                                                      "safety_notices": safety_notices_for(venue)})
+    # Staff who may patrol the venue scan the door card to open its patrol form (?public=1
+    # shows them the card). The answer depends on the session: never stored for anyone else
+    # (Vary: Cookie; the redirect, for a signed-in person, is no-store: portal.middleware).
+    if request.user.is_authenticated and request.GET.get("public") != "1" and may_patrol(request.user, venue):
+        response = redirect("venues_patrol_form", venue_id=venue.pk)
+    else:
+        village = Area.village_names([venue.area])[venue.area.pk]
+        response = render(request, "venues/venue_card.html", {"venue": venue, "village": village,
+                                                              "safety_notices": safety_notices_for(venue)})
+    patch_vary_headers(response, ["Cookie"])
+    return response
 
 
 def venue_photo(request, photo_id):

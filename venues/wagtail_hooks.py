@@ -311,8 +311,90 @@ modeladmin_register(AuditEntryAdmin)
 
 # --- 群众举报: public hazard reports (venues.public_report_views) ------------------------------
 
+@hooks.register("register_admin_urls")
+def register_public_report_urls():
+    from . import public_report_views as views
+
+    return [
+        path("venues/public-reports/", views.public_report_index, name="venues_public_report_index"),
+        path("venues/public-reports/<int:report_id>/", views.public_report_detail,
+             name="venues_public_report_detail"),
+        path("venues/public-reports/photos/<int:photo_id>/", views.public_report_photo,
+             name="venues_public_report_photo"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def public_report_menu_item():
+    return PermissionMenuItem(_("Public hazard reports"), reverse("venues_public_report_index"),
+                              icon_name="warning", order=237, permission="venues.handle_publicreport")
+
 
 # --- 巡查: patrols (venues.patrol_views) -------------------------------------------------------
 
+@hooks.register("register_admin_urls")
+def register_patrol_urls():
+    from . import patrol_views as views
+
+    return [
+        path("venues/patrols/", views.worklist, name="venues_patrol_worklist"),
+        path("venues/patrols/records/", views.patrol_index, name="venues_patrol_index"),
+        path("venues/patrols/venue/<int:venue_id>/", views.patrol_form, name="venues_patrol_form"),
+        path("venues/patrols/<int:patrol_id>/", views.patrol_detail, name="venues_patrol_detail"),
+    ]
+
+
+class PatrolRecordsMenuItem(MenuItem):
+    """For those who read patrols without making them (lead offices, leaders); those who
+    patrol reach the records from their worklist."""
+
+    def is_shown(self, request):
+        return request.user.has_perm("venues.view_patrol") and not request.user.has_perm("venues.add_patrol")
+
+
+@hooks.register("register_admin_menu_item")
+def patrol_menu_item():
+    return PermissionMenuItem(_("Patrols"), reverse("venues_patrol_worklist"), icon_name="tasks",
+                              order=252, permission="venues.add_patrol")
+
+
+@hooks.register("register_admin_menu_item")
+def patrol_records_menu_item():
+    return PatrolRecordsMenuItem(_("Patrol records"), reverse("venues_patrol_index"), icon_name="tasks",
+                                 order=253)
+
+
 
 # --- 督办: tasks (venues.task_views) -----------------------------------------------------------
+
+@hooks.register("register_admin_urls")
+def register_task_urls():
+    from . import task_views as views
+
+    return [
+        path("venues/tasks/", views.task_index, name="venues_task_index"),
+        path("venues/tasks/new/", views.task_new, name="venues_task_new"),
+        path("venues/tasks/<int:task_id>/", views.task_detail, name="venues_task_detail"),
+        path("venues/tasks/<int:task_id>/close/", views.task_close, name="venues_task_close"),
+        # One assignee's part of a task (venues.workflows.tasks.assignments_for).
+        path("venues/tasks/parts/<int:assignment_id>/acknowledge/", views.task_acknowledge,
+             name="venues_task_acknowledge"),
+        path("venues/tasks/parts/<int:assignment_id>/venues/<int:venue_id>/", views.task_progress,
+             name="venues_task_progress"),
+        path("venues/tasks/parts/<int:assignment_id>/done/", views.task_done, name="venues_task_done"),
+        path("venues/tasks/parts/<int:assignment_id>/reopen/", views.task_reopen, name="venues_task_reopen"),
+    ]
+
+
+class TaskMenuItem(MenuItem):
+    """Shown to the town office and leaders, and to anyone who is an assignee of a task."""
+
+    def is_shown(self, request):
+        from .workflows.tasks import assignments_for, follows_tasks
+
+        return follows_tasks(request.user) or assignments_for(request.user).exists()
+
+
+@hooks.register("register_admin_menu_item")
+def task_menu_item():
+    return TaskMenuItem(_("Tasks"), reverse("venues_task_index"), icon_name="list-ul", order=255)

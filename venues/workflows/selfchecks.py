@@ -226,8 +226,15 @@ def problems(check, answers=None, photo_counts=None):
     if answers is None or photo_counts is None:
         answers, found_photos = stored(check)
         photo_counts = {code: len(items) for code, items in found_photos.items()}
+    return answer_problems(check.items, answers, photo_counts)
+
+
+def answer_problems(items, answers, photo_counts):
+    """What is missing from the ``answers`` ({code: an object with ``answer``, ``note`` and
+    ``interim_measure``}) to the checklist ``items``, with ``photo_counts`` ({code: number of
+    photos}): {code: [messages]}. The one rule for self-checks and patrols alike."""
     found = {}
-    for item in check.items:
+    for item in items:
         answer = answers.get(item["code"])
         errors = []
         if answer is None:
@@ -276,25 +283,42 @@ def submit(check, user, confirmed_by_name=""):
 
 
 def _record_hazards(check, user):
-    """A hazard for each failed item; an item that is still an open hazard of the venue (found
-    by an earlier self-check and not closed) is added to that hazard's history instead, so
-    one problem is one hazard however often it is reported."""
-    answers = check.answers.filter(answer=Answer.NO).prefetch_related("photos")
-    unclosed = {hazard.item_code: hazard for hazard in
-                Hazard.objects.filter(venue=check.venue, item_code__in=[a.code for a in answers])
-                .exclude(status=HazardStatus.CLOSED).order_by("found_at", "pk")}
+    """A hazard for each failed item (or the item's unclosed hazard found again), holding the
+    item's photos."""
+    answers = list(check.answers.filter(answer=Answer.NO).prefetch_related("photos"))
+    found = record_failed_items(check.venue, user, check.items, answers, HazardSource.SELFCHECK,
+                                selfcheck=check)
     for answer in answers:
-        item = check.item(answer.code)
+        answer.photos.update(hazard=found[answer.code])
+
+
+def record_failed_items(venue, user, items, failed, source, selfcheck=None, patrol=None, again_note=None):
+    """{code: hazard} for the ``failed`` answers (objects with ``code``, ``note`` and
+    ``interim_measure``) to the checklist ``items``: a new hazard for each, except that an item
+    that is still an unclosed hazard of the venue (found earlier and not closed) is added to
+    that hazard's history instead, so one problem is one hazard however often it is reported.
+    ``again_note`` turns an answer's note into the note of that history row."""
+    by_code = {item["code"]: item for item in items}
+    unclosed = {hazard.item_code: hazard for hazard in
+                Hazard.objects.filter(venue=venue, item_code__in=[a.code for a in failed])
+                .exclude(status=HazardStatus.CLOSED).order_by("found_at", "pk")}
+    found = {}
+    for answer in failed:
+        item = by_code[answer.code]
         hazard = unclosed.get(answer.code)
         if hazard is not None:
-            hazards.found_again(hazard, user, answer.note)
+            hazards.found_again(hazard, user, again_note(answer.note) if again_note else answer.note)
         else:
             hazard = hazards.record(
-                check.venue, user, source=HazardSource.SELFCHECK, severity=item["severity"],
+                venue, user, source=source, severity=item["severity"],
                 description=answer.note, interim_measure=answer.interim_measure,
-                item_code=item["code"], item_question=item["question"], selfcheck=check,
+                item_code=item["code"], item_question=item["question"], selfcheck=selfcheck,
             )
-        answer.photos.update(hazard=hazard)
+            if patrol is not None:
+                hazard.patrol = patrol
+                hazard.save(update_fields=["patrol"])
+        found[answer.code] = hazard
+    return found
 
 
 def _record_gas_use(check):

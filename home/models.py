@@ -59,7 +59,8 @@ class StandardPage(SegmentedSearchMixin, Page):
     search_fields = Page.search_fields + SegmentedSearchMixin.segment_search_fields
 
     parent_page_types = ["home.HomePage", "home.StandardPage"]
-    subpage_types = ["home.StandardPage", "home.RegistrationPage", "home.PrivacyPage"]
+    subpage_types = ["home.StandardPage", "home.RegistrationPage", "home.PrivacyPage", "home.SelfCheckPage",
+                     "home.HazardReportPage"]
 
     class Meta:
         verbose_name = _("standard page")

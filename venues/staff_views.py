@@ -231,9 +231,11 @@ def venue_move(request, venue_id):
 
 
 def census_add(request):
-    """代为登记: staff record a venue themselves, with or without the owner's account."""
+    """代为登记: staff record a venue themselves, with or without the owner's account. The patrol
+    worklist links here with ``?area=`` (the grid being patrolled), chosen in advance when the
+    person may record venues there (the field's choices are their own areas)."""
     _require(request, "venues.add_venue")
-    form = CensusForm(request.POST or None, user=request.user)
+    form = CensusForm(request.POST or None, user=request.user, initial={"area": request.GET.get("area")})
     valid = request.method == "POST" and form.is_valid()
     if request.method == "POST" and request.POST.get("submission_id"):
         # The same form sent again (a double click, a resend, even at the same moment): show

@@ -23,18 +23,20 @@ from wagtail.admin.ui.components import Component
 from portal.generations import Generation
 
 from . import schedule
-from .access import corrections_for, scope_q, venues_for
+from .access import corrections_for, is_staff_member, public_reports_for, scope_q, venues_for
 from .models import (
     CorrectionStatus,
     Hazard,
     HazardStatus,
     OwnerReport,
+    PublicReportStatus,
     ReportStatus,
     SelfCheck,
     SelfCheckStatus,
     Severity,
     VenueStatus,
 )
+from .workflows import tasks
 
 GENERATION = Generation("todo:generation")
 
@@ -50,8 +52,9 @@ def todo_items(user):
     """What waits for ``user``, escalations first."""
     may = _may(user)
     counts = _cached_counts(user, may)
-    venues, selfchecks, hazards = (reverse(name) for name in (
-        "venues_venue_modeladmin_index", "venues_selfcheck_index", "venues_hazard_index"))
+    venues, selfchecks, hazards, tasks = (reverse(name) for name in (
+        "venues_venue_modeladmin_index", "venues_selfcheck_index", "venues_hazard_index",
+        "venues_task_index"))
     escalated, waiting = [], []
     if may["hazards"]:
         escalated.append(Item(_("Overdue hazards"), counts["overdue"], f"{hazards}?overdue=yes"))
@@ -61,6 +64,11 @@ def todo_items(user):
     if may["venues"]:
         escalated.append(Item(_("Venues whose self-check is overdue"), counts["selfcheck_overdue"],
                               f"{venues}?selfcheck=overdue"))
+    if may["tasks"]:
+        escalated.append(Item(_("Your overdue tasks"), counts["tasks_mine_overdue"], f"{tasks}?overdue=yes"))
+        if "tasks_overdue" in counts:
+            escalated.append(Item(_("Overdue tasks you follow"), counts["tasks_overdue"],
+                                  f"{tasks}?overdue=yes&show=all"))
     if may["review_venues"]:
         waiting += [
             Item(_("New registrations to review"), counts["new"], f"{venues}?status=submitted"),
@@ -71,6 +79,11 @@ def todo_items(user):
     if may["reports"]:
         waiting.append(Item(_("Owners' reports to handle"), counts["reports"],
                             reverse("venues_report_index")))
+    if may["public_reports"]:
+        waiting.append(Item(_("Public hazard reports to handle"), counts["public_reports"],
+                            f"{reverse('venues_public_report_index')}?status={PublicReportStatus.RECEIVED}"))
+    if may["tasks"]:
+        waiting.append(Item(_("Tasks given to you, not yet done"), counts["tasks_mine"], tasks))
     if may["review_selfchecks"]:
         waiting.append(Item(_("Self-checks awaiting review"), counts["selfchecks"],
                             f"{selfchecks}?status=submitted"))
@@ -89,6 +102,8 @@ def _may(user):
         "verify": user.has_perm("venues.verify_hazard"),
         "town": is_town_office(user),
         "reports": user.has_perm("venues.handle_ownerreport"),
+        "public_reports": user.has_perm("venues.handle_publicreport"),
+        "tasks": is_staff_member(user),
     }
 
 
@@ -145,6 +160,10 @@ def count(user, may, today):
         ))
     if may["reports"]:
         counts["reports"] = OwnerReport.objects.filter(in_scope).exclude(status=ReportStatus.DONE).count()
+    if may["public_reports"]:
+        counts["public_reports"] = public_reports_for(user).filter(status=PublicReportStatus.RECEIVED).count()
+    if may["tasks"]:
+        counts.update(tasks.todo_counts(user, today))
     if may["review_venues"]:
         counts["corrections"] = corrections_for(user).filter(status=CorrectionStatus.OPEN).count()
     return counts
@@ -164,6 +183,9 @@ COUNTED_FIELDS = {
     "hazard": {"status", "deadline", "severity", "venue"},
     "correctionrequest": {"status", "venue", "requester"},
     "ownerreport": {"status", "venue"},
+    "publicreport": {"status", "area"},
+    "task": {"due_on", "closed_at"},
+    "taskassignment": {"status"},
 }
 
 
@@ -185,9 +207,19 @@ def connect_signals():
     generation. Connected per model, with their many-to-many links."""
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
-    from .models import Area, CorrectionRequest, Office, StaffProfile, Venue
+    from .models import (
+        Area,
+        CorrectionRequest,
+        Office,
+        PublicReport,
+        StaffProfile,
+        Task,
+        TaskAssignment,
+        Venue,
+    )
 
-    for model in (Venue, SelfCheck, Hazard, CorrectionRequest, OwnerReport, Area, Office, StaffProfile):
+    for model in (Venue, SelfCheck, Hazard, CorrectionRequest, OwnerReport, PublicReport, Task,
+                  TaskAssignment, Area, Office, StaffProfile):
         label = model._meta.label_lower
         post_save.connect(_on_save, sender=model, dispatch_uid=f"venues.todo.save.{label}")
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"venues.todo.delete.{label}")

@@ -4,6 +4,7 @@ fields, photos, scope, the door card's QR code for staff, a session that ended w
 was being filled in, and constant queries as the register grows."""
 
 import datetime
+import re
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -151,7 +152,14 @@ def test_a_grid_worker_is_offered_the_census_entry_for_their_grid(client, tree, 
     client.force_login(grid)
     html = client.get(WORKLIST).content.decode()
     assert f'{reverse("venues_census_add")}?area={tree["qinggang-1"].pk}' in html
-    assert client.get(reverse("venues_census_add"), {"area": tree["qinggang-1"].pk}).status_code == 200
+    def area_choices(area):
+        html = client.get(reverse("venues_census_add"), {"area": area.pk}).content.decode()
+        return re.search(r'<select name="area".*?</select>', html, re.S).group(0)
+
+    # The census entry opens with the grid chosen; an area outside the person's scope is not offered.
+    grid_chosen = rf'<option value="{tree["qinggang-1"].pk}"[^>]*selected'
+    assert re.search(grid_chosen, area_choices(tree["qinggang-1"]))
+    assert f'value="{tree["mugen-1"].pk}"' not in area_choices(tree["mugen-1"])
 
 
 def test_the_worklist_takes_the_same_queries_as_the_register_grows(client, tree, grid):

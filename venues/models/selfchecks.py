@@ -209,7 +209,7 @@ class HazardAction(models.TextChoices):
     RECTIFIED = "rectified", pgettext_lazy("hazard action", "reported fixed")
     ACCEPTED = "accepted", pgettext_lazy("hazard action", "re-checked and closed")
     REJECTED = "rejected", pgettext_lazy("hazard action", "re-checked, not fixed")
-    FOUND_AGAIN = "again", pgettext_lazy("hazard action", "found again by a later self-check")
+    FOUND_AGAIN = "again", pgettext_lazy("hazard action", "found again")
 
 
 class HazardEvent(models.Model):

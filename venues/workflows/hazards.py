@@ -37,11 +37,11 @@ def deadline_for(severity, found_on=None):
 
 
 def record(venue, user, *, source, severity, description, interim_measure="", item_code="",
-           item_question="", selfcheck=None, deadline=None):
+           item_question="", selfcheck=None, patrol=None, deadline=None):
     """A new open hazard at ``venue`` (called by the workflows that find hazards, which
     check who may). Major hazards reach the town office's to-do list (venues.todo)."""
     hazard = Hazard.objects.create(
-        venue=venue, source=source, selfcheck=selfcheck, item_code=item_code,
+        venue=venue, source=source, selfcheck=selfcheck, patrol=patrol, item_code=item_code,
         item_question=item_question, severity=severity, description=description,
         interim_measure=interim_measure, deadline=deadline or deadline_for(severity), found_by=user,
     )

@@ -312,11 +312,8 @@ def record_failed_items(venue, user, items, failed, source, selfcheck=None, patr
             hazard = hazards.record(
                 venue, user, source=source, severity=item["severity"],
                 description=answer.note, interim_measure=answer.interim_measure,
-                item_code=item["code"], item_question=item["question"], selfcheck=selfcheck,
+                item_code=item["code"], item_question=item["question"], selfcheck=selfcheck, patrol=patrol,
             )
-            if patrol is not None:
-                hazard.patrol = patrol
-                hazard.save(update_fields=["patrol"])
         found[answer.code] = hazard
     return found
 

@@ -52,6 +52,9 @@ def template():
     logging.getLogger("wagtail").setLevel(logging.WARNING)
     build_demo_site()
     ensure_selfcheck_page()
+    from home.demo_public_reports import ensure_report_page
+
+    ensure_report_page()
 
 
 def path_of(url):
@@ -115,12 +118,16 @@ def session_cookie(user, second_factor=False):
 
 def pages(owner, staff, venues, check):
     """The pages measured: (name, label, path, who)."""
-    from home.models import SelfCheckPage
+    from home.models import HazardReportPage, SelfCheckPage
     from notices.models import NoticePage
     from venues import scale_data
+    from venues.models import AreaLevel
 
     notice = NoticePage.objects.live().filter(title__endswith=scale_data.MARKER).order_by("pk").first()
     selfcheck_page = SelfCheckPage.objects.live().first()
+    report_page = HazardReportPage.objects.live().first()
+    village = next(area for area in [*venues[0].area.get_ancestors(), venues[0].area]
+                   if area.level == AreaLevel.VILLAGE)
     group = path_of(selfcheck_page.url) + selfcheck_page.reverse_subpage("group", args=(check.pk, 1))
     card = scale_data.generated_venues().filter(status="approved").order_by("-pk").first()
     from django.templatetags.static import static
@@ -153,6 +160,13 @@ def pages(owner, staff, venues, check):
         ("staff_reports", "staff: owners' reports", "/admin/venues/reports/?show=all", "staff"),
         ("staff_acknowledgements", "staff: notices owners acknowledge", "/admin/venues/acknowledgements/",
          "staff"),
+        # 巡查, 群众举报 and 督办 (issue 10): the patrol worklist of the first venue's village (a
+        # town-wide person chooses a village first), the public report form, the staff's lists.
+        ("staff_patrols", "staff: patrol worklist (a village)",
+         f"/admin/venues/patrols/?village={village.pk}", "staff"),
+        ("public_report", "public hazard report form", path_of(report_page.url), "visitor"),
+        ("staff_public_reports", "staff: public hazard reports", "/admin/venues/public-reports/", "staff"),
+        ("staff_tasks", "staff: tasks", "/admin/venues/tasks/?show=all", "staff"),
     ]
 
 

@@ -46,8 +46,8 @@ def _read(site, request):
     footer = {name: getattr(site_settings, name) for name in FOOTER_FIELDS}
     footer["phone_href"] = site_settings.phone_href
     footer["privacy"] = (privacy.title, privacy.get_url(request)) if privacy else None
-    report = site_settings.report_page
-    footer["report_url"] = report.get_url(request) if report is not None and report.live else None
+    report = site_settings.live_report_page
+    footer["report_url"] = report.get_url(request) if report is not None else None
     return Chrome(root.path, menu, footer)
 
 

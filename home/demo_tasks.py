@@ -16,7 +16,16 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from venues.models import Office, Task, TaskAssignment, Venue, VenueKind, VenueStatus
+from venues.models import (
+    Office,
+    Task,
+    TaskAssignment,
+    TaskEvent,
+    TaskEventAction,
+    Venue,
+    VenueKind,
+    VenueStatus,
+)
 from venues.validators import credit_code_check_char
 from venues.workflows import registration, tasks
 
@@ -41,8 +50,9 @@ def _restaurant(number, name, area, recorder, **facts):
 def _backdate(task, days_ago, due_in):
     """The task as given ``days_ago`` and due in ``due_in`` days (negative: already past)."""
     today = timezone.localdate()
-    Task.objects.filter(pk=task.pk).update(created_at=timezone.now() - days_ago * DAY,
-                                           due_on=today + due_in * DAY)
+    given = timezone.now() - days_ago * DAY
+    Task.objects.filter(pk=task.pk).update(created_at=given, due_on=today + due_in * DAY)
+    TaskEvent.objects.filter(task=task, action=TaskEventAction.DISPATCH).update(at=given)
     task.refresh_from_db()
     return task
 

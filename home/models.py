@@ -1,9 +1,10 @@
 import re
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.admin.panels import MultiFieldPanel
+from wagtail.admin.panels import MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
@@ -351,11 +352,25 @@ class SiteSettings(BaseSiteSetting):
     panels = [
         MultiFieldPanel(["organiser", "address", "phone"], heading=_("Contact")),
         MultiFieldPanel(["icp_number", "psb_number", "site_code"], heading=_("Filing")),
-        "report_page", "privacy_page",
+        PageChooserPanel("report_page", "home.HazardReportPage"), "privacy_page",
     ]
 
     class Meta:
         verbose_name = _("site settings")
+
+    def clean(self):
+        super().clean()
+        page = self.report_page
+        if page is not None and not issubclass(page.specific_class or object, HazardReportPage):
+            raise ValidationError({"report_page": _("Please choose a hazard report page.")})
+
+    @property
+    def live_report_page(self):
+        """The hazard report page, when one of that type is chosen and published (else None)."""
+        page = self.report_page
+        if page is None or not page.live or not issubclass(page.specific_class or object, HazardReportPage):
+            return None
+        return page
 
     @property
     def live_privacy_page(self):

@@ -57,6 +57,12 @@ def worklist(request):
     village = area_chosen(user, chosen) if chosen else None
     if chosen:
         venues = venues.none() if village is None else venues.filter(area__path__startswith=village.path)
+    villages = None
+    if _choose_first(user, village):
+        # Wider than a village (a town office): the list of one village or grid at a time, so that
+        # no request sorts a whole town's register.
+        venues = venues.none()
+        villages = _villages_of(user)
     page = paginate(request, venues.select_related("area", "kind"), PER_PAGE, BoundedPaginator)
     rows = list(page)
     places = Area.places([venue.area for venue in rows])
@@ -66,8 +72,26 @@ def worklist(request):
     return render(request, "venues/admin/patrol_worklist.html", {
         "page": page, "rows": rows, "village": chosen, "areas": areas if len(areas) > 1 else None,
         "census_url": _census_url(user, village), "today": today,
-        "may_read": user.has_perm("venues.view_patrol"),
+        "may_read": user.has_perm("venues.view_patrol"), "villages": villages,
     })
+
+
+def _choose_first(user, village):
+    """Whether the person must choose a village (or grid) before the worklist shows venues: their
+    areas are wider than a village and none within a village is chosen."""
+    if village is not None and village.level >= AreaLevel.VILLAGE:
+        return False
+    return any(root.level < AreaLevel.VILLAGE for root in scope_roots(user))
+
+
+def _villages_of(user):
+    """The villages within the person's areas (one query), for the worklist's chooser."""
+    within = Q()
+    for root in scope_roots(user):
+        within |= Q(path__startswith=root.path)
+    if not within:
+        return []
+    return list(Area.objects.filter(within, level=AreaLevel.VILLAGE).order_by("path"))
 
 
 # --- The patrol form -----------------------------------------------------------------------
@@ -178,12 +202,22 @@ def patrol_form(request, venue_id):
     keeps what was typed; the same form sent again shows the record it already made."""
     venue = _patrol_venue(request, venue_id)
     items = patrols.items_shown(venue)
+    reissued = False
     if request.method == "POST":
         form = PatrolForm(items, data=request.POST, files=request.FILES)
-        done = patrols.already_recorded(request.POST.get("submission_id", ""), venue, request.user)
-        if done is not None:
+        done = patrols.earlier_use(request.POST.get("submission_id", ""))
+        if done is not None and patrols.is_resend(done, venue, request.user, form.answers(),
+                                                  request.POST.get("remarks", "")):
             return _recorded(request, done, again=True)
-        if form.is_valid():
+        if done is not None:
+            # An id already used, with other answers (a later visit typed into an old copy kept
+            # on the phone) or by someone else: nothing is recorded under it. The form comes
+            # back as typed with a fresh id, to be checked and sent again.
+            data = request.POST.copy()
+            data["submission_id"] = str(uuid.uuid4())
+            form, reissued = PatrolForm(items, data=data, files=request.FILES), True
+            form.is_valid()  # the notes beside the fields, if any
+        elif form.is_valid():
             try:
                 patrol = patrols.record(venue, request.user, form.cleaned_data["submission_id"],
                                         form.answers(), note=form.cleaned_data["remarks"],
@@ -204,7 +238,8 @@ def patrol_form(request, venue_id):
         "village": Area.places([venue.area])[venue.area_id],
         "card_url": reverse("venue_card", args=[venue.public_code]) + "?public=1",
         "census_url": _census_url(request.user, None),
-        "max_photos": patrols.MAX_PHOTOS_PER_ITEM,
+        "max_photos": patrols.MAX_PHOTOS_PER_ITEM, "reissued": reissued,
+        "recorded_ids": " ".join(patrols.recent_ids(venue, request.user)),
     })
 
 

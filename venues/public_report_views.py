@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse
@@ -98,18 +99,30 @@ def check_challenge(request, token, answer):
                               code="used")
     kept.remove(data["n"])
     request.session[CHALLENGE_SESSION_KEY] = kept
+    # The session is read and written again per request, so parallel requests (or two clients
+    # sharing a copy of the session) would all find the nonce: it is used up in the shared cache,
+    # where adding a key is atomic and only the first add succeeds.
+    if not cache.add(f"pr-nonce:{data['n']}", 1, CHALLENGE_MAX_AGE + 60):
+        raise ValidationError(_("This question has already been answered. Please answer the new question."),
+                              code="used")
     if _number(answer) != data["a"] + data["b"]:
         raise ValidationError(_("That is not the right answer. Please try the new question."), code="wrong")
 
 
 # --- The public form ------------------------------------------------------------------------------
 
+# The photos of one report together: under nginx's client_max_body_size for the report page
+# (deploy/nginx.conf), so a too-large form gets this message instead of losing what was typed.
+MAX_TOTAL_UPLOAD = 40 * 1024 * 1024
+
+
 class MultiplePhotoInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
 class MultiplePhotoField(forms.FileField):
-    """Up to MAX_PHOTOS photos, each re-encoded by venues.photos (errors name the photo)."""
+    """Up to MAX_PHOTOS uploads, checked only for their number and size here: decoding them
+    costs time and memory, so it waits (encode_photos) until the challenge and the limits pass."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultiplePhotoInput(attrs={
@@ -125,15 +138,25 @@ class MultiplePhotoField(forms.FileField):
         if len(uploads) > workflow.MAX_PHOTOS:
             raise ValidationError(_("Please choose at most %(n)d photos.") % {"n": workflow.MAX_PHOTOS},
                                   code="too_many")
-        encoded = []
-        for number, upload in enumerate(uploads, start=1):
+        for upload in uploads:
             super().clean(upload, initial)
-            try:
-                encoded.append(photos.reencode(upload))
-            except ValidationError as error:
-                message = _("Photo %(n)d: %(error)s") % {"n": number, "error": " ".join(error.messages)}
-                raise ValidationError(message, code="photo") from error
-        return encoded
+        if sum(upload.size or 0 for upload in uploads) > MAX_TOTAL_UPLOAD:
+            raise ValidationError(
+                _("The photos together are larger than %(mb)d MB. Please choose fewer or smaller photos.")
+                % {"mb": MAX_TOTAL_UPLOAD // (1024 * 1024)}, code="too_large")
+        return uploads
+
+
+def encode_photos(uploads):
+    """Each upload re-encoded by venues.photos, or ValidationError naming the photo."""
+    encoded = []
+    for number, upload in enumerate(uploads, start=1):
+        try:
+            encoded.append(photos.reencode(upload))
+        except ValidationError as error:
+            message = _("Photo %(n)d: %(error)s") % {"n": number, "error": " ".join(error.messages)}
+            raise ValidationError(message, code="photo") from error
+    return encoded
 
 
 def decorate(form):
@@ -187,9 +210,11 @@ class PublicReportForm(forms.Form):
     challenge = forms.CharField(widget=forms.HiddenInput)
     submission_id = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, request, venue=None, **kwargs):
+    def __init__(self, *args, request, venue=None, blocked="", **kwargs):
         super().__init__(*args, **kwargs)
         self.request = request
+        self.blocked = blocked  # a message when this address has tried too often: nothing is checked
+        self.challenge_used = False  # set once the answer was checked (and its question used up)
         self.venue = venue
         self.fields["village"].choices = [("", _("— choose —"))] + [
             (str(area.pk), area.name) for area in workflow.reporting_villages()]
@@ -204,6 +229,9 @@ class PublicReportForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if self.blocked:
+            self.add_error(None, self.blocked)
+            return cleaned
         if self.venue is None:
             if not cleaned.get("village"):
                 self.add_error("village", _("Please choose the village or community."))
@@ -212,6 +240,7 @@ class PublicReportForm(forms.Form):
         if self.errors or "answer" not in cleaned or "challenge" not in cleaned:
             # The question is asked again as it was: nothing is used up until the rest is right.
             return cleaned
+        self.challenge_used = True
         try:
             check_challenge(self.request, cleaned["challenge"], cleaned["answer"])
         except ValidationError as error:
@@ -239,40 +268,89 @@ def _render(page, request, template, **context):
 
 
 DONE_SESSION_KEY = "public_report_done"
+FILED_SESSION_KEY = "public_report_filed"  # the submission ids this session filed
+FILED_KEPT = 10
+# Cheap per-address limits in the shared cache, checked before anything costly: form posts
+# (each checks a question), and lookups with a wrong code (guessing codes).
+FORM_ATTEMPTS_PER_HOUR = 60  # generous: many phones share one address behind a carrier's NAT
+FAILED_LOOKUPS_PER_HOUR = 20
+
+
+def over_limit(request, kind, limit, count=True):
+    """Whether this client's network has reached ``limit`` of ``kind`` this hour; with
+    ``count``, this attempt is counted first. The key is a keyed hash, never the address."""
+    key = f"pr-{kind}:{workflow.sender_of(client_address(request))}"
+    if not count:
+        return (cache.get(key) or 0) >= limit
+    cache.add(key, 0, 60 * 60)
+    try:
+        done = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, 60 * 60)
+        done = 1
+    return done > limit
+
+
+def _filed_here(request, report):
+    return str(report.submission_id) in request.session.get(FILED_SESSION_KEY, [])
+
+
+def _remember(request, report):
+    filed = list(request.session.get(FILED_SESSION_KEY, []))[-(FILED_KEPT - 1):]
+    request.session[FILED_SESSION_KEY] = [*filed, str(report.submission_id)]
+    request.session[DONE_SESSION_KEY] = report.code
 
 
 def report_form(page, request):
     venue = workflow.reportable_venue(request.POST.get("venue") if request.method == "POST"
                                       else request.GET.get("venue", ""))
+    limited = False
     if request.method == "POST":
-        resent = workflow.already_filed(request.POST.get("submission_id"))
-        if resent is not None:  # the same form sent again (its question is used up): the same report
-            request.session[DONE_SESSION_KEY] = resent.code
-            return redirect(_url(page, request, "done"))
-        form = PublicReportForm(request.POST, request.FILES, request=request, venue=venue)
+        post = request.POST
+        resent = workflow.already_filed(post.get("submission_id"))
+        if resent is not None:
+            if _filed_here(request, resent):  # the same form sent again (its question is used up)
+                request.session[DONE_SESSION_KEY] = resent.code
+                return redirect(_url(page, request, "done"))
+            # Another session presents a filed form's id: never its report, a report of its own.
+            post = post.copy()
+            post["submission_id"] = str(uuid.uuid4())
+        blocked = ""
+        if over_limit(request, "form", FORM_ATTEMPTS_PER_HOUR):
+            blocked = _("Too many attempts have been sent from your network recently. Please try again "
+                        "later, or call the town's contact phone.")
+        form = PublicReportForm(post, request.FILES, request=request, venue=venue, blocked=blocked)
+        limited = bool(blocked)
         if form.is_valid():
             data = form.cleaned_data
             try:
+                # The limits first: the photos are decoded only for a report that will be filed.
+                workflow.check_rate(workflow.sender_of(client_address(request)))
+                encoded = encode_photos(data["photos"])
                 report = workflow.file(
                     submission_id=data["submission_id"], description=data["description"], venue=venue,
                     village=None if venue else form.village_area(), address=data["address"],
                     contact_name=data["contact_name"], contact_phone=data["contact_phone"],
-                    photos=data["photos"], client_address=client_address(request),
+                    photos=encoded, client_address=client_address(request),
                 )
             except workflow.RateLimited as error:
                 form.add_error(None, str(error))
+                limited = True
             except ValidationError as error:
-                form.add_error(None, error)
+                form.add_error("photos" if error.code == "photo" else None, error)
             else:
-                request.session[DONE_SESSION_KEY] = report.code
+                _remember(request, report)
                 return redirect(_url(page, request, "done"))
-        # A wrong answer used the question up: ask a new one (and not the old answer again).
-        challenge = None if form.has_error("answer") else question_of(request.POST.get("challenge", ""))
+        # A checked answer used its question up (whatever came after): ask a new one, without
+        # the old answer.
+        challenge = None
+        if not (form.challenge_used or form.has_error("answer")):
+            challenge = question_of(post.get("challenge", ""))
+        data = form.data.copy()
         if challenge is None:
             challenge = new_challenge(request)
-            data = form.data.copy()
             data["challenge"], data["answer"] = challenge.token, ""
-            form.data = data
+        form.data = data
         photos_dropped = bool(request.FILES.getlist("photos"))
     else:
         challenge = new_challenge(request)
@@ -283,7 +361,7 @@ def report_form(page, request):
     village = workflow.village_of(venue) if venue else None
     return _render(page, request, "home/hazard_report_page.html", form=decorate(form), venue=venue,
                    village=village, challenge=challenge, photos_dropped=photos_dropped,
-                   max_photos=workflow.MAX_PHOTOS)
+                   max_photos=workflow.MAX_PHOTOS, limited=limited)
 
 
 def report_done(page, request):
@@ -307,16 +385,28 @@ class LookupForm(forms.Form):
     def clean_code(self):
         report = workflow.find(self.cleaned_data["code"])
         if report is None:
-            raise ValidationError(_("No report has this lookup code. Please check it and try again."))
+            raise ValidationError(_("No report has this lookup code. Please check it and try again."),
+                                  code="unknown")
         self.report = report
         return report.code
 
 
 def report_lookup(page, request):
     """The progress of a report, by its code (sent by POST, so the code stays out of addresses
-    and server logs)."""
+    and server logs). Wrong codes are counted per network: past the limit, no code is checked
+    for the rest of the hour (codes cannot be guessed by trying many)."""
     form = LookupForm(request.POST if request.method == "POST" else None)
-    progress = workflow.progress(form.report) if form.is_bound and form.is_valid() else None
+    progress = None
+    if form.is_bound:
+        if over_limit(request, "lookup", FAILED_LOOKUPS_PER_HOUR, count=False):
+            form.is_valid()
+            form.errors.clear()
+            form.add_error(None, _("Too many wrong lookup codes have been tried from your network. Please "
+                                   "try again in an hour."))
+        elif form.is_valid():
+            progress = workflow.progress(form.report)
+        elif form.has_error("code", "unknown"):
+            over_limit(request, "lookup", FAILED_LOOKUPS_PER_HOUR)
     return _render(page, request, "home/hazard_report/lookup.html", form=decorate(form), progress=progress,
                    statuses=R)
 
@@ -414,7 +504,7 @@ def public_report_detail(request, report_id):
     if report.status == R.RECEIVED:
         forms_["hazard"] = HazardForm(
             request.POST if step == "hazard" else None, prefix="hazard", report=report, user=request.user,
-            initial={"venue": report.venue_id, "description": report.description})
+            initial={"venue": report.venue_id})  # the description starts empty: the report is shown beside it
         forms_["close"] = CloseForm(request.POST if step == "close" else None, prefix="close")
     if step == "reveal":
         full_phone = workflow.reveal_contact(report, request.user)
@@ -441,6 +531,7 @@ def public_report_detail(request, report_id):
         "forms": forms_, "masked_phone": mask_mobile(report.contact_phone), "full_phone": full_phone,
         "default_deadlines": {value: hazards.deadline_for(value) for value in Severity.values},
         "severities": Severity,
+        "has_venues": "hazard" in forms_ and forms_["hazard"].fields["venue"].queryset.exists(),
     })
     response["Cache-Control"] = "no-store"
     return response

@@ -29,6 +29,9 @@ from .models import (
     HazardEvent,
     ImportBatch,
     ImportStatus,
+    PublicReport,
+    PublicReportPhoto,
+    PublicReportStatus,
     SelfCheck,
     SelfCheckAnswer,
     Venue,
@@ -55,6 +58,11 @@ DEFAULT_DAYS = {
     "corrections": 3 * 365,
     # Owner accounts that hold no venue and did not sign in for two years.
     "idle_owner_accounts": 2 * 365,
+    # 群众举报: the keyed hash of the sender's address serves only the limit of a day.
+    "public_report_sender": 1,
+    # 群众举报: the reporter's contact and photos, once the report is handled (closed, or the
+    # hazard made of it closed): time to call back about the outcome or an objection.
+    "public_report_contact": 90,
 }
 # The audit log is kept at least six months (等保; 网络安全法 art. 21): settings.AUDIT_RETENTION_DAYS.
 AUDIT_MINIMUM_DAYS = 184
@@ -191,6 +199,29 @@ def corrections(now):
         handled_at__lt=cutoff("corrections", now)).delete()[0]
 
 
+def public_report_senders(now):
+    return PublicReport.objects.filter(created_at__lt=cutoff("public_report_sender", now)).exclude(
+        sender="").update(sender="")
+
+
+def public_report_contacts(now):
+    """The contact and photos of reports handled before the period: closed ones from their
+    closing, those made a hazard from the hazard's closing (销号). The report itself stays,
+    for its lookup and the statistics."""
+    before = cutoff("public_report_contact", now)
+    handled = PublicReport.objects.filter(
+        Q(status=PublicReportStatus.CLOSED, handled_at__lt=before) | Q(hazard__closed_at__lt=before))
+    held = handled.filter(~Q(contact_name="") | ~Q(contact_phone="")
+                          | Exists(PublicReportPhoto.objects.filter(report=OuterRef("pk"))))
+    count = 0
+    for report in _each(held):
+        with transaction.atomic():
+            PublicReport.objects.filter(pk=report.pk).update(contact_name="", contact_phone="")
+            _delete_photos(PublicReportPhoto.objects.filter(report=report))
+        count += 1
+    return count
+
+
 REMOVED_PREFIX = "removed-"
 
 
@@ -256,6 +287,8 @@ RULES = [
     Rule("claim_codes", _("claim codes expired, used or revoked"), claim_codes),
     Rule("corrections", _("answered correction requests"), corrections),
     Rule("idle_owner_accounts", _("owner accounts without venues, not used"), idle_owner_accounts),
+    Rule("public_report_sender", _("address hashes of public reports"), public_report_senders),
+    Rule("public_report_contact", _("contacts and photos of handled public reports"), public_report_contacts),
     Rule("audit", _("audit log entries"), audit),
 ]
 

@@ -47,21 +47,23 @@ ROLE_PERMISSIONS = {
         ("venues", "handle_ownerreport"),
         # Patrols, public reports and tasks (issue 10).
         *PATROLLER, ("venues", "handle_publicreport"), ("venues", "dispatch_task"),
-        ("venues", "view_task"),
+        ("venues", "view_task"), ("venues", "work_task"),
     ],
     LEAD_OFFICE: [
         ("wagtailadmin", "access_admin"), ("venues", "view_venue"), ("venues", "review_venue"),
-        ("venues", "add_venue"), *SELFCHECK_REVIEWER, ("venues", "view_patrol"),
+        ("venues", "add_venue"), *SELFCHECK_REVIEWER, ("venues", "view_patrol"), ("venues", "work_task"),
     ],
     VILLAGE_STAFF: [
         ("wagtailadmin", "access_admin"), ("venues", "view_venue"), ("venues", "review_venue"),
         ("venues", "add_venue"), *SELFCHECK_REVIEWER, ("venues", "assist_selfcheck"),
         ("venues", "handle_ownerreport"), *PATROLLER, ("venues", "handle_publicreport"),
+        ("venues", "work_task"),
     ],
     # Grid workers fill in self-checks with owners who have no phone and re-check fixes on site.
     GRID_WORKER: [("wagtailadmin", "access_admin"), ("venues", "view_venue"), ("venues", "add_venue"),
                   ("venues", "view_selfcheck"), ("venues", "assist_selfcheck"),
-                  ("venues", "view_hazard"), ("venues", "verify_hazard"), *PATROLLER],
+                  ("venues", "view_hazard"), ("venues", "verify_hazard"), *PATROLLER,
+                  ("venues", "work_task")],
     AUDITOR: [("wagtailadmin", "access_admin"), ("venues", "view_auditentry"),
               ("venues", "export_auditentry")],
     LEADER: [("wagtailadmin", "access_admin"), ("venues", "view_venue"), ("venues", "view_selfcheck"),

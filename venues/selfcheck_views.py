@@ -23,7 +23,15 @@ from django.views.decorators.http import require_POST
 from home.pagination import paginate, rows_of
 
 from . import schedule, todo
-from .access import area_chosen, area_filter_choices, areas_for, of_venues_for, scope_roots, venues_for
+from .access import (
+    area_chosen,
+    area_filter_choices,
+    areas_for,
+    of_venues_for,
+    public_reports_for,
+    scope_roots,
+    venues_for,
+)
 from .admin_views import BoundedPaginator
 from .models import (
     Answer,
@@ -318,6 +326,12 @@ def _hazard_page(request, hazard, form=None):
         "events": hazard.events.select_related("actor"),
         "may_see_selfcheck": hazard.selfcheck_id and request.user.has_perm("venues.view_selfcheck"),
         "form": (form or VerifyForm()) if may_verify else None,
+        # 群众举报: the reports behind a hazard, linked only for those who may handle them.
+        "public_reports": (
+            list(public_reports_for(request.user).filter(hazard=hazard))
+            if hazard.source == HazardSource.PUBLIC and request.user.has_perm("venues.handle_publicreport")
+            else []
+        ),
     })
 
 

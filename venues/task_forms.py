@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from .access import areas_for, kinds_for, staff_for, venues_for
-from .models import Area, AreaLevel, Office, ProgressStatus, RiskLevel, Venue, VenueKind, VenueStatus
+from .access import kinds_for, venues_for
+from .models import Area, Office, ProgressStatus, RiskLevel, Venue, VenueKind, VenueStatus
+from .workflows import tasks
 
 GAS_CHOICES = [("", pgettext_lazy("uses gas", "any")), ("yes", pgettext_lazy("uses gas", "uses gas")),
                ("no", pgettext_lazy("uses gas", "does not use gas"))]
@@ -38,7 +39,7 @@ class DispatchForm(forms.Form):
                                            queryset=Area.objects.none(), widget=forms.CheckboxSelectMultiple,
                                            help_text=gettext_lazy("Their village staff and grid workers."))
     offices = forms.ModelMultipleChoiceField(label=gettext_lazy("offices"), required=False,
-                                             queryset=Office.objects.all(),
+                                             queryset=Office.objects.none(),
                                              widget=forms.CheckboxSelectMultiple)
     people = PersonChoiceField(label=gettext_lazy("named staff"), required=False,
                                queryset=Area.objects.none(),
@@ -63,13 +64,9 @@ class DispatchForm(forms.Form):
         kwargs.setdefault("initial", {"submission_id": uuid.uuid4()})
         super().__init__(*args, **kwargs)
         self.user = user
-        villages = areas_for(user).filter(level=AreaLevel.VILLAGE).order_by("path")
-        self.fields["areas"].queryset = villages
-        self.fields["village"].queryset = villages
+        set_assignee_choices(self, user)
+        self.fields["village"].queryset = self.fields["areas"].queryset
         self.fields["kind"].queryset = kinds_for(user).order_by("sort_order")
-        self.fields["people"].queryset = (staff_for(user).filter(is_active=True).order_by("full_name", "pk")
-                                          .select_related("staff_profile__office")
-                                          .prefetch_related("staff_profile__areas"))
 
     def clean_due_on(self):
         day = self.cleaned_data["due_on"]
@@ -81,7 +78,30 @@ class DispatchForm(forms.Form):
         data = super().clean()
         if not (data.get("areas") or data.get("offices") or data.get("people")):
             self.add_error("areas", _("Please choose at least one village, office or person."))
+        elif data.get("with_venues") and not any(name in self.errors for name in VENUE_FILTERS):
+            uncovered = self.uncovered()
+            if uncovered:
+                self.add_error("with_venues", _(
+                    "%(count)s of the listed venues belong to no assignee's part, so nobody could report "
+                    "on them. Please add an assignee for them or narrow the filters.") % {"count": uncovered})
         return data
+
+    def uncovered(self):
+        """How many venues of the list no chosen assignee would report on."""
+        data = self.cleaned_data
+        venues = self.venues()
+        parts = ([Q(area__path__startswith=area.path) for area in data.get("areas", ())]
+                 + [Q(pk__in=venues_for(person).values("pk")) for person in data.get("people", ())])
+        for office in data.get("offices", ()):
+            if office.is_town_office:
+                return 0
+            kinds = office.kinds.all()
+            parts.append(Q(pk__in=Venue.objects.filter(Q(kind__in=kinds) | Q(other_kinds__in=kinds))
+                           .values("pk")))
+        within = Q(pk__in=[])
+        for part in parts:
+            within |= part
+        return venues.exclude(within).count()
 
     def signature(self):
         """The venue filters as sent, to tell whether the list was previewed as it is now."""
@@ -104,6 +124,62 @@ class DispatchForm(forms.Form):
         if data.get("risk_level"):
             venues = venues.filter(risk_level=data["risk_level"])
         return venues
+
+
+def set_assignee_choices(form, user):
+    """The villages, offices and people ``user`` may give a task to (venues.workflows.tasks)."""
+    form.fields["areas"].queryset = tasks.villages_for(user).order_by("path")
+    form.fields["offices"].queryset = tasks.offices_for(user).order_by("pk")
+    form.fields["people"].queryset = (tasks.people_for(user).order_by("full_name", "pk")
+                                      .select_related("staff_profile__office")
+                                      .prefetch_related("staff_profile__areas"))
+
+
+class AddAssigneesForm(forms.Form):
+    areas = DispatchForm.base_fields["areas"]
+    offices = DispatchForm.base_fields["offices"]
+    people = DispatchForm.base_fields["people"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        set_assignee_choices(self, user)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("areas") or data.get("offices") or data.get("people")):
+            self.add_error("areas", _("Please choose at least one village, office or person."))
+        return data
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("reason for cancelling"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={
+                                 "required": gettext_lazy("Please give the reason for cancelling.")})
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("reason for withdrawing"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={
+                                 "required": gettext_lazy(
+                                     "Please give the reason for withdrawing the part.")})
+
+
+class DueForm(forms.Form):
+    due_on = forms.DateField(label=gettext_lazy("new due date"),
+                             widget=forms.DateInput(attrs={"type": "date"}),
+                             error_messages={"required": gettext_lazy("Please choose the due date.")})
+    reason = forms.CharField(label=gettext_lazy("reason for the change"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": gettext_lazy(
+                                 "Please give the reason for changing the due date.")})
+
+    def clean_due_on(self):
+        day = self.cleaned_data["due_on"]
+        if day < timezone.localdate():
+            raise forms.ValidationError(_("The due date cannot be in the past."))
+        return day
 
 
 class ProgressForm(forms.Form):

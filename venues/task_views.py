@@ -3,6 +3,9 @@ task list, giving a task, a task's page with the acting person's own part, repor
 venue (a page of its own, for a phone), and the steps posted from the task's page. Every task,
 part and venue is looked up through the workflow's scoping functions: 404 outside them."""
 
+import uuid
+from collections import defaultdict
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
@@ -16,12 +19,22 @@ from django.views.decorators.http import require_POST
 from home.pagination import paginate
 
 from .access import is_staff_member, venues_for
-from .models import Area, AssignmentStatus, AuditEntry, Task, TaskAssignment, TaskProgress
-from .task_forms import DispatchForm, DoneForm, ProgressForm, ReopenForm
+from .models import Area, AssignmentStatus, ProgressStatus, Task, TaskAssignment, TaskEvent, TaskProgress
+from .task_forms import (
+    AddAssigneesForm,
+    CancelForm,
+    DispatchForm,
+    DoneForm,
+    DueForm,
+    ProgressForm,
+    ReopenForm,
+    WithdrawForm,
+)
 from .workflows import tasks
 
 A = AssignmentStatus
 PREVIEW_NAMES = 20
+HISTORY_SHOWN = 50
 
 
 def _count(queryset, key):
@@ -41,6 +54,16 @@ def _listed_tasks(user):
     )
 
 
+def _part_late(part, task, today):
+    return (part.status != A.DONE and task.closed_at is None and task.cancelled_at is None
+            and task.due_on < today)
+
+
+def _done_late(part, task):
+    return (part.status == A.DONE and part.done_at is not None
+            and timezone.localdate(part.done_at) > task.due_on)
+
+
 def task_index(request):
     user = request.user
     follows = tasks.follows_tasks(user)
@@ -49,12 +72,15 @@ def task_index(request):
     today = timezone.localdate()
     show = "all" if request.GET.get("show") == "all" else "open"
     overdue = request.GET.get("overdue") == "yes"
+    done_late = request.GET.get("late") == "yes"
 
     parts = tasks.assignments_for(user).select_related("task", "area", "office", "person")
     if show == "open":
-        parts = parts.exclude(status=A.DONE).filter(task__closed_at__isnull=True)
+        parts = parts.exclude(status=A.DONE).filter(tasks.open_q("task__"))
     if overdue:
         parts = parts.filter(tasks.part_overdue_q(today))
+    if done_late:
+        parts = parts.filter(tasks.done_late_q())
     # The person's own overdue parts first, then those not done, each by due date.
     parts = parts.annotate(rank=Case(When(tasks.part_overdue_q(today), then=Value(0)),
                                      When(~Q(status=A.DONE), then=Value(1)), default=Value(2),
@@ -64,9 +90,12 @@ def task_index(request):
     if follows:
         items = _listed_tasks(user)
         if show == "open":
-            items = items.filter(closed_at__isnull=True)
+            items = items.filter(tasks.open_q())
         if overdue:
             items = items.filter(tasks.overdue_q(today))
+        if done_late:
+            late_parts = TaskAssignment.objects.filter(tasks.done_late_q()).values("task_id")
+            items = items.filter(pk__in=late_parts)
         items = items.annotate(late=Case(When(tasks.overdue_q(today), then=Value(0)), default=Value(1),
                                          output_field=IntegerField())).order_by("late", "due_on", "pk")
         page = paginate(request, items, 50)
@@ -75,9 +104,11 @@ def task_index(request):
         parts = paginate(request, parts, 50)
     for part in parts:
         part.label = tasks.assignee_name(part)
-        part.late = part.status != A.DONE and part.task.closed_at is None and part.task.due_on < today
+        part.late = _part_late(part, part.task, today)
+        part.done_late = _done_late(part, part.task)
     return render(request, "venues/admin/task_index.html", {
         "page": page, "parts": parts, "follows": follows, "show": show, "overdue": overdue,
+        "done_late": done_late,
         "may_dispatch": tasks.may_dispatch(user), "today": today,
     })
 
@@ -115,6 +146,11 @@ def task_new(request):
                     venues=form.venues() if data["with_venues"] else None,
                     submission_id=data["submission_id"])
             except tasks.TaskError as error:
+                if isinstance(error, tasks.ResentDifferently):
+                    data = request.POST.copy()
+                    data["submission_id"] = str(uuid.uuid4())
+                    form = DispatchForm(data, user=user)
+                    form.is_valid()
                 form.add_error(None, str(error))
             else:
                 messages.success(request, _("The task has been given. Assignees find it in their task list."))
@@ -132,33 +168,60 @@ def _parts_of(task, user):
     return list(tasks.assignments_for(user).filter(task=task).select_related("area", "office", "person"))
 
 
+def _venues_per_part(task, parts):
+    """The venue ids of each part, in one query however many parts (a union of the parts' lists)."""
+    if not parts or not task.venues.exists():
+        return {part.pk: set() for part in parts}
+    queries = [tasks.part_venues(part).order_by().annotate(part=Value(part.pk, output_field=IntegerField()))
+               .values_list("part", "pk") for part in parts]
+    rows = queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
+    found = defaultdict(set)
+    for part_pk, venue_pk in rows:
+        found[part_pk].add(venue_pk)
+    return {part.pk: found[part.pk] for part in parts}
+
+
 def _detail(request, task, bound=None, status=200):
     """The task's page; ``bound`` is (step, part pk, form) for a form sent back with errors."""
     user = request.user
     today = timezone.localdate()
-    follows = tasks.follows_tasks(user)
-    may_manage = tasks.may_manage(user, task)
+    follows = tasks.followed_tasks(user).filter(pk=task.pk).exists()
+    may_manage = follows and tasks.may_dispatch(user)
+    is_open = task.closed_at is None and task.cancelled_at is None
     mine = _parts_of(task, user)
     mine_ids = {part.pk for part in mine}
     for part in mine:
         part.label = tasks.assignee_name(part)
+        part.task = task
 
     # Everyone's parts to those who follow the task; only one's own to assignees.
-    parts = (list(task.assignments.select_related("area", "office", "person", "done_by"))
+    parts = (list(task.assignments
+                  .select_related("area", "office", "person__staff_profile__office", "done_by")
+                  .prefetch_related("person__staff_profile__areas", "office__kinds"))
              if follows else mine)
+    for part in parts:
+        part.task = task
+    part_venue_ids = _venues_per_part(task, parts)
+    reported = defaultdict(set)
+    for part_pk, venue_pk in TaskProgress.objects.filter(assignment__in=[p.pk for p in parts]).values_list(
+            "assignment_id", "venue_id"):
+        reported[part_pk].add(venue_pk)
     for part in parts:
         part.label = tasks.assignee_name(part)
         part.is_mine = part.pk in mine_ids
-        if follows or part.is_mine:
-            part.venue_total = tasks.part_venues(part).count()
-            part.venue_reported = part.progress.filter(venue__in=tasks.part_venues(part)).count()
-        part.late = part.status != A.DONE and task.closed_at is None and task.due_on < today
-        if part.is_mine and task.closed_at is None and part.status != A.DONE:
+        part.venue_total = len(part_venue_ids[part.pk])
+        part.venue_reported = len(part_venue_ids[part.pk] & reported[part.pk])
+        part.late = _part_late(part, task, today)
+        part.done_late = _done_late(part, task)
+        if part.is_mine and is_open and part.status != A.DONE:
             part.done_form = (bound[2] if bound and bound[:2] == ("done", part.pk)
                               else DoneForm(prefix=f"done-{part.pk}"))
-        if may_manage and part.status == A.DONE:
+        if may_manage and is_open and part.status == A.DONE:
             part.reopen_form = (bound[2] if bound and bound[:2] == ("reopen", part.pk)
                                 else ReopenForm(prefix=f"reopen-{part.pk}"))
+        if may_manage and is_open and len(parts) > 1:
+            part.withdraw_form = (bound[2] if bound and bound[:2] == ("withdraw", part.pk)
+                                  else WithdrawForm(prefix=f"withdraw-{part.pk}"))
 
     # The venues: all the task's (within the person's scope) to those who follow it, the
     # person's own parts' to assignees.
@@ -180,31 +243,40 @@ def _detail(request, task, bound=None, status=200):
         by_venue.setdefault(row.venue_id, []).append(row)
     reportable = {part.pk: set(tasks.venues_to_report(part, user).filter(pk__in=[v.pk for v in shown])
                                .values_list("pk", flat=True))
-                  for part in mine if task.closed_at is None and part.status != A.DONE}
+                  for part in mine if is_open and part.status != A.DONE}
     places = Area.places([venue.area for venue in shown])
     for venue in shown:
         venue.where = places[venue.area_id]
         venue.reports = by_venue.get(venue.pk, [])
         venue.report_in = [part for part in mine if venue.pk in reportable.get(part.pk, ())]
 
-    history = AuditEntry.objects.filter(object_type="task", object_id=str(task.pk),
-                                        action__in=["task.dispatch", "task.acknowledge", "task.done",
-                                                    "task.reopen", "task.close"]).select_related("actor")
+    # The history, newest first: every step to those who follow the task, the steps of one's own
+    # parts and of the whole task to assignees.
+    history = TaskEvent.objects.filter(task=task)
     if not follows:
-        history = history.filter(Q(action__in=["task.dispatch", "task.close"])
-                                 | Q(detail__assignment__in=list(mine_ids)))
-    labels = {part.pk: part.label for part in parts}
-    events = []
-    for entry in history.order_by("at", "pk")[:100]:
-        entry.part_label = labels.get(entry.detail.get("assignment"), "")
-        events.append(entry)
+        history = history.filter(Q(assignment__isnull=True, part="") | Q(assignment__in=mine_ids))
+    event_count = history.count()
+    events = list(history.select_related("actor", "venue").order_by("-at", "-pk")[:HISTORY_SHOWN])
+    for event in events:
+        event.result_label = (ProgressStatus(event.result).label if event.result in ProgressStatus.values
+                              else "")
 
-    all_done = all(part.status == A.DONE for part in task.assignments.all()) if may_manage else False
+    manage_forms = {}
+    if may_manage and is_open:
+        def bound_or(step, form_class, **kwargs):
+            return bound[2] if bound and bound[:2] == (step, None) else form_class(prefix=step, **kwargs)
+
+        manage_forms = {"cancel_form": bound_or("cancel", CancelForm),
+                        "due_form": bound_or("due", DueForm, initial={"due_on": task.due_on}),
+                        "add_form": bound_or("add", AddAssigneesForm, user=user)}
     return render(request, "venues/admin/task_detail.html", {
         "task": task, "parts": parts, "mine": mine, "follows": follows, "page": page,
-        "may_manage": may_manage, "may_close": may_manage and task.closed_at is None and all_done,
-        "late": task.closed_at is None and task.due_on < today, "events": events,
-        "with_venues": task.venues.exists(),
+        "may_manage": may_manage, "is_open": is_open,
+        "may_close": may_manage and is_open and all(part.status == A.DONE for part in parts),
+        "late": task.pk in set(tasks.tasks_for(user).filter(tasks.overdue_q(today), pk=task.pk)
+                               .values_list("pk", flat=True)),
+        "events": events, "event_count": event_count, "history_shown": HISTORY_SHOWN,
+        "with_venues": task.venues.exists(), **manage_forms,
     }, status=status)
 
 
@@ -240,7 +312,8 @@ def task_progress(request, assignment_id, venue_id):
     return render(request, "venues/admin/task_progress.html", {
         "part": part, "task": part.task, "venue": venue, "form": form, "latest": latest,
         "where": Area.places([venue.area])[venue.area_id],
-        "closed": part.task.closed_at is not None or part.status == A.DONE,
+        "closed": (part.task.closed_at is not None or part.task.cancelled_at is not None
+                   or part.status == A.DONE),
     })
 
 
@@ -279,7 +352,7 @@ def task_done(request, assignment_id):
 def task_reopen(request, assignment_id):
     if not tasks.may_dispatch(request.user):
         raise PermissionDenied
-    part = get_object_or_404(TaskAssignment.objects.filter(task__in=tasks.tasks_for(request.user))
+    part = get_object_or_404(TaskAssignment.objects.filter(task__in=tasks.followed_tasks(request.user))
                              .select_related("task"), pk=assignment_id)
     form = ReopenForm(request.POST, prefix=f"reopen-{part.pk}")
     if form.is_valid():
@@ -295,9 +368,7 @@ def task_reopen(request, assignment_id):
 
 @require_POST
 def task_close(request, task_id):
-    if not tasks.may_dispatch(request.user):
-        raise PermissionDenied
-    task = _task(request, task_id)
+    task = _managed_task(request, task_id)
     try:
         tasks.close(task, request.user)
     except tasks.TaskError as error:
@@ -305,3 +376,73 @@ def task_close(request, task_id):
     else:
         messages.success(request, _("The task is closed."))
     return redirect("venues_task_detail", task_id=task.pk)
+
+
+def _managed_task(request, task_id):
+    if not tasks.may_dispatch(request.user):
+        raise PermissionDenied
+    return get_object_or_404(tasks.followed_tasks(request.user).select_related("created_by"), pk=task_id)
+
+
+@require_POST
+def task_cancel(request, task_id):
+    task = _managed_task(request, task_id)
+    form = CancelForm(request.POST, prefix="cancel")
+    if form.is_valid():
+        try:
+            tasks.cancel(task, request.user, form.cleaned_data["reason"])
+        except tasks.TaskError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The task has been cancelled."))
+            return redirect("venues_task_detail", task_id=task.pk)
+    return _detail(request, task, bound=("cancel", None, form))
+
+
+@require_POST
+def task_due(request, task_id):
+    task = _managed_task(request, task_id)
+    form = DueForm(request.POST, prefix="due")
+    if form.is_valid():
+        try:
+            tasks.change_due(task, request.user, form.cleaned_data["due_on"], form.cleaned_data["reason"])
+        except tasks.TaskError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The due date has been changed."))
+            return redirect("venues_task_detail", task_id=task.pk)
+    return _detail(request, task, bound=("due", None, form))
+
+
+@require_POST
+def task_add(request, task_id):
+    task = _managed_task(request, task_id)
+    form = AddAssigneesForm(request.POST, prefix="add", user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            tasks.add_assignees(task, request.user, data["areas"], data["offices"], data["people"])
+        except tasks.TaskError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The task has been given to the new assignees."))
+            return redirect("venues_task_detail", task_id=task.pk)
+    return _detail(request, task, bound=("add", None, form))
+
+
+@require_POST
+def task_withdraw(request, assignment_id):
+    if not tasks.may_dispatch(request.user):
+        raise PermissionDenied
+    part = get_object_or_404(TaskAssignment.objects.filter(task__in=tasks.followed_tasks(request.user))
+                             .select_related("task"), pk=assignment_id)
+    form = WithdrawForm(request.POST, prefix=f"withdraw-{part.pk}")
+    if form.is_valid():
+        try:
+            tasks.withdraw(part, request.user, form.cleaned_data["reason"])
+        except tasks.TaskError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The part has been withdrawn."))
+            return _back(part)
+    return _detail(request, part.task, bound=("withdraw", part.pk, form))

@@ -364,6 +364,18 @@ def patrol_records_menu_item():
                                  order=253)
 
 
+@hooks.register("insert_global_admin_js")
+def patrol_script():
+    """static/js/patrol.js on every admin page: the patrol form and record use it, and signing out
+    anywhere clears the patrol forms kept on the phone (after a warning if one was not sent)."""
+    return format_html(
+        '<script src="{}" defer data-patrol-script data-logout-warning="{}"></script>',
+        static("js/patrol.js"),
+        _("A patrol form kept on this phone has not been sent yet. Signing out removes it from this phone. "
+          "Sign out anyway?"),
+    )
+
+
 
 # --- 督办: tasks (venues.task_views) -----------------------------------------------------------
 
@@ -376,6 +388,9 @@ def register_task_urls():
         path("venues/tasks/new/", views.task_new, name="venues_task_new"),
         path("venues/tasks/<int:task_id>/", views.task_detail, name="venues_task_detail"),
         path("venues/tasks/<int:task_id>/close/", views.task_close, name="venues_task_close"),
+        path("venues/tasks/<int:task_id>/cancel/", views.task_cancel, name="venues_task_cancel"),
+        path("venues/tasks/<int:task_id>/due/", views.task_due, name="venues_task_due"),
+        path("venues/tasks/<int:task_id>/add/", views.task_add, name="venues_task_add"),
         # One assignee's part of a task (venues.workflows.tasks.assignments_for).
         path("venues/tasks/parts/<int:assignment_id>/acknowledge/", views.task_acknowledge,
              name="venues_task_acknowledge"),
@@ -383,6 +398,8 @@ def register_task_urls():
              name="venues_task_progress"),
         path("venues/tasks/parts/<int:assignment_id>/done/", views.task_done, name="venues_task_done"),
         path("venues/tasks/parts/<int:assignment_id>/reopen/", views.task_reopen, name="venues_task_reopen"),
+        path("venues/tasks/parts/<int:assignment_id>/withdraw/", views.task_withdraw,
+             name="venues_task_withdraw"),
     ]
 
 

@@ -61,8 +61,29 @@ def fill_in(page, fail=GENERAL, note="灭火器压力不足"):
     page.locator("#id_remarks").fill("店内整体整洁")
 
 
-def draft_of(page, venue):
-    return page.evaluate(f"window.localStorage.getItem('patrol-draft:{venue.pk}')")
+def draft_key(user, venue):
+    return f"patrol-draft:{user.pk}:{venue.pk}"
+
+
+def draft_of(page, venue, user):
+    return page.evaluate(f"window.localStorage.getItem('{draft_key(user, venue)}')")
+
+
+def kept_keys(page):
+    return page.evaluate("Object.keys(window.localStorage).filter((key) => key.startsWith('patrol-draft:'))")
+
+
+def kept_photos(page):
+    """The number of photos kept in the phone's IndexedDB (after pending writes settle)."""
+    page.wait_for_timeout(500)
+    return page.evaluate("""() => new Promise((resolve) => {
+        const opened = indexedDB.open("patrol-photos", 1);
+        opened.onupgradeneeded = () => opened.result.createObjectStore("photos");
+        opened.onsuccess = () => {
+            const counted = opened.result.transaction("photos").objectStore("photos").count();
+            counted.onsuccess = () => { opened.result.close(); resolve(counted.result); };
+        };
+    })""")
 
 
 def test_a_patrol_offline_reloaded_and_sent_twice_makes_one_record(phone, live_server, world):
@@ -104,7 +125,7 @@ def test_a_patrol_offline_reloaded_and_sent_twice_makes_one_record(phone, live_s
         "You can also press “Send now”."))
     expect(phone.locator("#patrol-retry")).to_be_visible()
     assert not Patrol.objects.exists()
-    stored_form = draft_of(phone, shop)
+    stored_form = draft_of(phone, shop, world["worker"])
 
     # The signal returns: the form goes by itself, and the record's page clears the draft.
     phone.context.set_offline(False)
@@ -113,18 +134,21 @@ def test_a_patrol_offline_reloaded_and_sent_twice_makes_one_record(phone, live_s
     assert str(patrol.submission_id) == submission_id
     hazard = Hazard.objects.get(venue=shop)
     assert (hazard.source, hazard.patrol, hazard.photos.count()) == (HazardSource.PATROL, patrol, 1)
-    assert draft_of(phone, shop) is None
+    assert draft_of(phone, shop, world["worker"]) is None
     expect(phone.locator(".messages .success")).to_be_visible()
     phone.wait_for_timeout(1000)  # Wagtail's message slides in: measured once it is in place
     check(phone, live_server)
 
-    # The same stored form sent again (a resend with the same id) shows the same record.
+    # The stored form left on the phone (its reply lost) does not come back into a later visit:
+    # its id is among those recorded, so the phone drops it and says so; a new form, a new id.
     phone.goto(f"/admin/venues/patrols/venue/{shop.pk}/")
-    phone.evaluate(f"window.localStorage.setItem('patrol-draft:{shop.pk}', {stored_form!r})")
+    key = draft_key(world["worker"], shop)
+    phone.evaluate(f"window.localStorage.setItem('{key}', {stored_form!r})")
     phone.reload()
-    assert phone.locator("input[name=submission_id]").input_value() == submission_id
-    phone.locator("#patrol-submit").click()
-    phone.wait_for_url(f"**/admin/venues/patrols/{patrol.pk}/")
+    expect(phone.locator("#patrol-dropped")).to_be_visible()
+    assert phone.locator("input[name=submission_id]").input_value() != submission_id
+    expect(phone.locator(f"#id_{GENERAL}-note")).to_have_value("")
+    expect(phone.locator(f"[data-patrol-thumbs='{GENERAL}'] img")).to_have_count(0)
     assert Patrol.objects.count() == 1 and Hazard.objects.count() == 1
 
 
@@ -158,4 +182,50 @@ def test_after_the_session_ends_signing_in_brings_the_form_back(phone, live_serv
     patrol = Patrol.objects.get()
     assert str(patrol.submission_id) == submission_id
     assert Hazard.objects.get(venue=shop).photos.count() == 1
-    wait_until(phone, f"window.localStorage.getItem('patrol-draft:{shop.pk}') === null")
+    wait_until(phone, f"window.localStorage.getItem('{draft_key(world['worker'], shop)}') === null")
+
+
+def test_a_second_person_on_the_same_phone_does_not_see_the_first_ones_form(phone, live_server, world):
+    shop = world["shop"]
+    colleague = make_member(GRID_WORKER, world["shop"].area, username="grid-worker-2")
+    sign_in(phone, "grid-worker")
+    phone.goto(f"/admin/venues/patrols/venue/{shop.pk}/")
+    fill_in(phone, note="甲的笔记：电线私拉乱接")
+    phone.locator(f"#id_{GENERAL}-photo").set_input_files(jpeg_file())
+    expect(phone.locator(f"[data-patrol-thumbs='{GENERAL}'] img")).to_have_count(1)
+    wait_until(phone, f"window.localStorage.getItem('{draft_key(world['worker'], shop)}') !== null")
+    assert kept_photos(phone) == 1
+
+    # The session ends without signing out; the colleague signs in on the same phone.
+    phone.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
+    sign_in(phone, "grid-worker-2")
+    phone.goto(f"/admin/venues/patrols/venue/{shop.pk}/")
+    expect(phone.locator(f"#id_{GENERAL}-note")).to_have_value("")
+    expect(phone.locator("#id_remarks")).to_have_value("")
+    expect(phone.locator(f"[data-patrol-thumbs='{GENERAL}'] img")).to_have_count(0)
+    expect(phone.locator("#patrol-restored")).to_be_hidden()
+    assert kept_keys(phone) == [draft_key(colleague, shop)]  # the first person's copy is gone
+
+    # Signing out with answers not sent: warned, and when confirmed every copy is removed.
+    phone.locator("#id_remarks").fill("乙的备注")
+    kept = f"(window.localStorage.getItem('{draft_key(colleague, shop)}') || '')"
+    wait_until(phone, f"{kept}.includes('乙的备注')")
+    assert kept_photos(phone) == 0  # the first person's photo went with their copy
+
+    # The phone's storage full: a warning stays on the page (the form still goes while it is open).
+    phone.evaluate("""() => {
+        Storage.prototype.setItem = () => { throw new DOMException("full", "QuotaExceededError"); };
+    }""")
+    phone.locator("#id_remarks").fill("乙的备注，存不下")
+    expect(phone.locator("#patrol-storage")).to_be_visible()
+    expect(phone.locator("#patrol-storage")).to_have_attribute("role", "alert")
+
+    dialogs = []
+    phone.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+    phone.evaluate("document.querySelector(\"form[action$='/logout/']\").requestSubmit()")
+    phone.wait_for_url("**/admin/login/**")
+    warning = _("A patrol form kept on this phone has not been sent yet. "
+                "Signing out removes it from this phone. Sign out anyway?")
+    assert dialogs == [warning]
+    assert kept_keys(phone) == [] and kept_photos(phone) == 0
+    assert not Patrol.objects.exists()

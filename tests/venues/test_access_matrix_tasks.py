@@ -18,7 +18,7 @@ import pytest
 from home.roles import EDITORS
 from tests.factories import UserFactory, make_member, make_venue
 from tests.venues.test_access_matrix import our_patterns
-from venues.models import Area, AuditEntry, Office, Task, TaskAssignment, TaskProgress, VenueStatus
+from venues.models import Area, AuditEntry, Office, Task, TaskAssignment, TaskEvent, TaskProgress, VenueStatus
 from venues.roles import GRID_WORKER, LEAD_OFFICE, LEADER, TOWN_OFFICE, VILLAGE_STAFF
 from venues.workflows import tasks
 
@@ -56,6 +56,12 @@ EXPECTED = {
     "venues_task_progress": ("get", ASSIGNEES_ONLY),
     "venues_task_done": ("post", ASSIGNEES_ONLY),
     "venues_task_reopen": ("post", TOWN_ONLY),
+    # The town office's changes to a task it follows: cancel, move the due date, add assignees,
+    # withdraw a part (empty forms here: nothing changes).
+    "venues_task_cancel": ("post", TOWN_ONLY),
+    "venues_task_due": ("post", TOWN_ONLY),
+    "venues_task_add": ("post", TOWN_ONLY),
+    "venues_task_withdraw": ("post", TOWN_ONLY),
 }
 
 
@@ -103,6 +109,8 @@ def url_for(name, world):
     part, task = world["part"].pk, world["task"].pk
     kwargs = {
         "venues_task_detail": {"task_id": task}, "venues_task_close": {"task_id": task},
+        "venues_task_cancel": {"task_id": task}, "venues_task_due": {"task_id": task},
+        "venues_task_add": {"task_id": task}, "venues_task_withdraw": {"assignment_id": part},
         "venues_task_acknowledge": {"assignment_id": part}, "venues_task_done": {"assignment_id": part},
         "venues_task_reopen": {"assignment_id": part},
         "venues_task_progress": {"assignment_id": part, "venue_id": world["qg"].pk},
@@ -125,7 +133,8 @@ def sign_in(client, user):
 
 
 def state():
-    return (list(Task.objects.values_list("pk", "closed_at")),
+    return (list(Task.objects.values_list("pk", "closed_at", "cancelled_at", "due_on")),
+            TaskEvent.objects.count(),
             list(TaskAssignment.objects.values_list("pk", "status", "summary")),
             list(TaskProgress.objects.values_list("pk", "status")))
 

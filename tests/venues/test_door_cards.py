@@ -38,9 +38,10 @@ def test_unknown_codes_are_not_found(client, home):
 
 
 def test_public_card_links_to_the_report_page_editors_chose(client, home, approved):
-    from tests.factories import StandardPage, add_page
+    from home.models import HazardReportPage
+    from tests.factories import add_page
 
-    report = add_page(home, StandardPage(title="隐患举报", slug="report"))
+    report = add_page(home, HazardReportPage(title="隐患举报", slug="report"))
     SiteSettings.objects.create(site=home.get_site(), report_page=report, phone="023-1")
     html = client.get(f"/v/{approved.public_code}/").content.decode()
     assert f'href="/report/?venue={approved.public_code}"' in html

@@ -6,6 +6,7 @@ was being filled in, and constant queries as the register grows."""
 import datetime
 import re
 import uuid
+from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -123,6 +124,7 @@ def test_the_worklist_puts_the_venues_most_in_need_first(client, tree, grid):
     client.force_login(grid)
     response = client.get(WORKLIST)
     assert [venue.name for venue in response.context["rows"]] == expected
+    assert response.context["villages"] is None  # a grid worker sees their list at once
     shown = {venue.name: venue for venue in response.context["rows"]}
     busy = shown["丙 一项逾期三项未销号"]
     assert (busy.hazards_open, busy.hazards_overdue) == (3, 1)
@@ -160,6 +162,36 @@ def test_a_grid_worker_is_offered_the_census_entry_for_their_grid(client, tree, 
     grid_chosen = rf'<option value="{tree["qinggang-1"].pk}"[^>]*selected'
     assert re.search(grid_chosen, area_choices(tree["qinggang-1"]))
     assert f'value="{tree["mugen-1"].pk}"' not in area_choices(tree["mugen-1"])
+
+
+def test_a_town_wide_person_chooses_a_village_before_the_worklist_shows_venues(client, tree):
+    town = make_member(TOWN_OFFICE, tree["town"])
+    approve(make_venue(tree["qinggang-1"], name="青杠店", credit_code=""))
+    approve(make_venue(tree["mugen-2"], name="木根店", credit_code=""))
+    client.force_login(town)
+    response = client.get(WORKLIST)
+    assert list(response.context["rows"]) == []
+    assert sorted(area.name for area in response.context["villages"]) == sorted(["青杠村", "木根村"])
+    html = response.content.decode()
+    assert "青杠店" not in html and "木根店" not in html
+    assert f'href="?village={tree["mugen"].pk}"' in html
+    # The town itself is no choice: still the chooser.
+    assert client.get(WORKLIST, {"village": tree["town"].pk}).context["villages"] is not None
+    chosen = client.get(WORKLIST, {"village": tree["mugen"].pk})
+    assert chosen.context["villages"] is None
+    assert [venue.name for venue in chosen.context["rows"]] == ["木根店"]
+    grid = client.get(WORKLIST, {"village": tree["qinggang-1"].pk})
+    assert [venue.name for venue in grid.context["rows"]] == ["青杠店"]
+
+    def measure():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(WORKLIST).status_code == 200
+        return len(captured)
+
+    few = measure()
+    for n in range(4):
+        approve(make_venue(tree["mugen-1"], name=f"木根新店{n}", credit_code=""))
+    assert measure() == few
 
 
 def test_the_worklist_takes_the_same_queries_as_the_register_grows(client, tree, grid):
@@ -292,6 +324,75 @@ def test_the_same_form_posted_twice_records_one_patrol(client, grid, shop):
     assert client.get(reverse("owner:evidence_photo", args=[photo.pk])).status_code == 200
 
 
+def test_a_recorded_id_sent_again_with_other_answers_is_not_swallowed(client, grid, shop):
+    # The reply to a patrol was lost, so the phone kept its copy with the id; days later the
+    # worker changes the old answers and sends them with that id.
+    client.force_login(grid)
+    submission_id = uuid.uuid4()
+    client.post(form_url(shop), post_data(shop, submission_id))
+    earlier = Patrol.objects.get()
+    response = client.post(form_url(shop), post_data(shop, submission_id, fail=[GENERAL], remarks="今天复查"))
+    assert response.status_code == 200  # the form again, not the old record
+    fresh = response.context["form"]["submission_id"].value()
+    assert fresh != str(submission_id)
+    html = response.content.decode()
+    assert 'id="patrol-reissued"' in html
+    assert "今天复查" in html  # what was typed is kept
+    assert Patrol.objects.count() == 1 and not earlier.answers.filter(answer=Answer.NO).exists()
+    # Sent with the fresh id, today's visit is recorded.
+    done = client.post(form_url(shop), post_data(shop, fresh, fail=[GENERAL], remarks="今天复查"))
+    today = Patrol.objects.get(submission_id=fresh)
+    assert done["Location"] == reverse("venues_patrol_detail", args=[today.pk])
+    assert today.note == "今天复查" and Hazard.objects.get().patrol == today
+    # The identical form sent again still finds its record.
+    again = client.post(form_url(shop), post_data(shop, fresh, fail=[GENERAL], remarks="今天复查"))
+    assert again["Location"] == done["Location"] and Patrol.objects.count() == 2
+
+
+def test_the_form_tells_the_phone_which_of_its_ids_were_recorded(client, tree, grid, shop):
+    mine = patrols.record(shop, grid, uuid.uuid4(), answers_for(shop))
+    colleague = make_member(VILLAGE_STAFF, tree["qinggang"])
+    theirs = patrols.record(shop, colleague, uuid.uuid4(), answers_for(shop))
+    client.force_login(grid)
+    html = client.get(form_url(shop)).content.decode()
+    recorded = re.search(r'data-patrol-recorded="([^"]*)"', html).group(1).split()
+    assert recorded == [str(mine.submission_id)]
+    assert str(theirs.submission_id) not in html
+    # The copy on the phone is kept per person and venue.
+    assert f'data-patrol-draft="patrol-draft:{grid.pk}:{shop.pk}"' in html
+
+
+def test_signing_out_anywhere_in_the_back_office_can_clear_the_kept_forms(client, grid):
+    client.force_login(grid)
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    script = r'<script src="[^"]*js/patrol\.js" defer data-patrol-script data-logout-warning="[^"]+"'
+    assert re.search(script, html)
+
+
+def test_failed_items_are_recorded_under_the_venues_row_lock(grid, shop, monkeypatch):
+    # Whoever calls it (a self-check or a patrol), two reports of one problem at once are
+    # recorded one after the other, so that the second finds the first's hazard again.
+    from django.db import transaction
+    from django.db.models import QuerySet
+
+    from venues.workflows.selfchecks import record_failed_items
+
+    locked = []
+    original = QuerySet.select_for_update
+
+    def spy(queryset, *args, **kwargs):
+        locked.append(queryset.model)
+        return original(queryset, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "select_for_update", spy)
+    _versions, items = checklist_for(shop)
+    failed = [SimpleNamespace(code=GENERAL, note="灭火器过期", interim_measure="已借用备用灭火器")]
+    with transaction.atomic():
+        found = record_failed_items(shop, grid, items, failed, HazardSource.PATROL)
+    assert Venue in locked
+    assert found[GENERAL].item_code == GENERAL
+
+
 @pytest.mark.parametrize("change, field, message", [
     ({"answer": None}, "answer", NEEDS_ANSWER),
     ({"note": ""}, "note", NEEDS_NOTE),
@@ -379,11 +480,35 @@ def test_a_grid_worker_cannot_patrol_outside_their_grid(client, tree, grid, shop
     assert client.get(reverse("venues_patrol_detail", args=[mugen_patrol.pk])).status_code == 404
 
 
-def test_a_submission_id_of_another_persons_patrol_is_refused(tree, grid, shop):
+def test_a_submission_id_of_another_persons_patrol_gets_a_fresh_id_and_records_nothing_under_it(
+        client, tree, grid, shop):
+    # A colleague's copy left on a shared phone, or a forged form: nothing is recorded under the
+    # colleague's patrol; the form comes back as typed with a fresh id (not a 403).
     colleague = make_member(VILLAGE_STAFF, tree["qinggang"])
     taken = patrols.record(shop, colleague, uuid.uuid4(), answers_for(shop))
     with pytest.raises(PermissionDenied):
         patrols.record(shop, grid, taken.submission_id, answers_for(shop))
+    client.force_login(grid)
+    response = client.post(form_url(shop), post_data(shop, taken.submission_id, fail=[GENERAL]))
+    assert response.status_code == 200
+    fresh = response.context["form"]["submission_id"].value()
+    assert fresh != str(taken.submission_id)
+    assert f'value="{fresh}"' in response.content.decode()
+    assert list(Patrol.objects.all()) == [taken] and not Hazard.objects.exists()
+    # Sent again with the fresh id, it is recorded as the grid worker's own.
+    client.post(form_url(shop), post_data(shop, fresh, fail=[GENERAL]))
+    mine = Patrol.objects.get(inspector=grid)
+    assert str(mine.submission_id) == fresh and mine.answers.filter(answer=Answer.NO).count() == 1
+    assert taken.answers.filter(answer=Answer.NO).count() == 0
+
+
+def test_an_id_of_another_venues_patrol_gets_a_fresh_id(client, tree, grid, shop):
+    client.force_login(grid)
+    other = a_venue(tree["qinggang-1"], "青杠茶馆")
+    taken = patrols.record(other, grid, uuid.uuid4(), answers_for(other))
+    response = client.post(form_url(shop), post_data(shop, taken.submission_id))
+    assert response.status_code == 200
+    assert response.context["form"]["submission_id"].value() != str(taken.submission_id)
     assert Patrol.objects.count() == 1
 
 
@@ -416,6 +541,29 @@ def test_the_door_card_is_the_card_for_everyone_else(client, tree, shop, who):
     assert response.status_code == 200
     assert shop.name in response.content.decode()
     assert "Cookie" in response["Vary"]  # a shared cache keeps the card apart from the redirect
+
+
+def test_the_door_card_offers_staff_a_sign_in_that_leads_to_the_patrol_form(client, tree, shop):
+    grid = make_member(GRID_WORKER, tree["qinggang-1"], username="grid-worker")
+    card = reverse("venue_card", args=[shop.public_code])
+    html = client.get(card).content.decode()
+    link = re.search(r'id="staff-patrol-sign-in" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    assert link.startswith(reverse("wagtailadmin_login")) and str(shop.pk) not in link
+    signed_in = client.post(link, {"username": grid.username, "password": PASSWORD})
+    assert signed_in["Location"] == card
+    assert client.get(card)["Location"] == form_url(shop)
+    # Signed in, the card shows no sign-in link.
+    assert 'id="staff-patrol-sign-in"' not in client.get(card, {"public": "1"}).content.decode()
+
+
+def test_a_hazard_found_on_patrol_links_its_patrol_for_those_who_read_patrols(client, tree, grid, shop):
+    patrol = patrols.record(shop, grid, uuid.uuid4(), answers_for(shop, [GENERAL]),
+                            photos={GENERAL: [photo_upload()]})
+    hazard = Hazard.objects.get()
+    record = reverse("venues_patrol_detail", args=[patrol.pk])
+    client.force_login(grid)
+    assert record in client.get(reverse("venues_hazard_detail", args=[hazard.pk])).content.decode()
+    assert client.get(record).status_code == 200
 
 
 # A session that ended while the form was being filled in ---------------------------------------

@@ -7,6 +7,8 @@ import datetime
 import uuid
 
 from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -49,6 +51,14 @@ REPORTER_NAME, REPORTER_PHONE = "举报人王小红", "13912345678"
 def chinese():
     with translation.override("zh-hans"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The per-address counters and used questions live in the cache: each test starts afresh."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -187,8 +197,15 @@ def test_a_description_is_required_and_a_document_is_not_a_photo(client, page, s
     response = client.post(url(page), data)
     form = response.context["form"]
     assert form.errors["description"] == [_("Please say what is wrong.")]
-    assert form.errors["photos"]
     assert response.context["photos_dropped"]  # the page says to choose the photos again
+    # Once the rest is right and the question answered, the document is refused as a photo,
+    # with a new question (the old one is used up).
+    data = form_data(response, description="后门堵住了")
+    data["photos"] = [SimpleUploadedFile("a.pdf", b"%PDF-1.4 not a photo", content_type="application/pdf")]
+    response = client.post(url(page), data)
+    assert response.context["form"].errors["photos"]
+    assert response.context["challenge"].token != data["challenge"]
+    assert "后门堵住了" in response.content.decode()
     assert not PublicReport.objects.exists() and not PublicReportPhoto.objects.exists()
 
 
@@ -351,7 +368,7 @@ def test_a_report_turned_into_a_hazard_and_the_lookup_shows_its_progress(client,
     assert hazard.deadline == hazards.deadline_for(Severity.MAJOR)
     assert AuditEntry.objects.filter(action="public_report.hazard", object_id=str(report.pk)).exists()
     told = Message.objects.get(recipient=owner)
-    assert "后门安全出口堵塞" in told.body
+    assert shop.name in told.subject and "后门安全出口堵塞" not in told.body  # told, without quoting it
 
     client.logout()
     progress = lookup(client, page, report.code).context["progress"]
@@ -390,7 +407,7 @@ def test_a_hazard_only_at_a_venue_of_the_reports_village_in_scope(client, report
         "hazard-description": "x"})
     assert response.status_code == 200 and response.context["forms"]["hazard"].errors["venue"]
     assert not Hazard.objects.exists()
-    with pytest.raises(Exception):  # noqa: B017 - PermissionDenied from the workflow itself
+    with pytest.raises(PermissionDenied):  # from the workflow itself
         workflow.make_hazard(report, qg_staff, elsewhere, severity=Severity.GENERAL, description="x")
     assert not Hazard.objects.exists()
 
@@ -526,3 +543,224 @@ def test_the_staff_list_costs_the_same_queries_for_more_reports(client, tree, qg
         response = client.get(index)
     assert len(response.context["rows"]) == 5
     assert len(more) == len(few)
+
+
+# Review fixes: floods, parallel requests, privacy ---------------------------------------------
+
+@pytest.fixture
+def reencoded(monkeypatch):
+    """Counts the photos decoded (a spy on our own venues.photos.reencode)."""
+    calls = []
+    original = photos.reencode
+
+    def spy(upload):
+        calls.append(upload.name)
+        return original(upload)
+
+    monkeypatch.setattr(photos, "reencode", spy)
+    return calls
+
+
+def test_photos_are_decoded_only_after_the_question_and_the_limit_pass(client, page, shop, tree, reencoded):
+    venue_form = f"{url(page)}?venue={shop.public_code}"
+    # A wrong answer: the photos are not even opened.
+    response = client.get(venue_form)
+    data = form_data(response, answer=str(int(answer_of(response)) + 1))
+    data["photos"] = [photo_upload(), photo_upload(color="blue")]
+    response = client.post(url(page), data)
+    assert response.context["form"].errors["answer"] and reencoded == []
+
+    # The right answer from an address that has sent too many: refused before decoding, with a
+    # message about the limit (not about fields) and a new question (the old one is used up).
+    for _n in range(workflow.PER_HOUR):
+        workflow.file(submission_id=uuid.uuid4(), description="x", village=tree["qinggang"], address="y",
+                      client_address="127.0.0.1")
+    data = form_data(response)
+    data["photos"] = [photo_upload()]
+    response = client.post(url(page), data)
+    assert response.status_code == 200 and reencoded == []
+    assert response.context["limited"] and response.context["challenge"].token != data["challenge"]
+    summary = response.content.decode().split('id="form-errors"')[1].split("</div>")[0]
+    assert _("Some answers need correcting; each is marked beside its field. Nothing you typed has been "
+             "lost.") not in summary
+    assert str(response.context["form"].non_field_errors()[0]) in summary
+
+    PublicReport.objects.update(created_at=timezone.now() - datetime.timedelta(hours=2))
+    data = form_data(response)
+    data["photos"] = [photo_upload()]
+    assert client.post(url(page), data).status_code == 302
+    assert len(reencoded) == 1 and PublicReportPhoto.objects.count() == 1
+
+
+def test_photos_too_large_together_are_refused_with_a_message(client, page, shop, monkeypatch):
+    monkeypatch.setattr(views, "MAX_TOTAL_UPLOAD", 1000)
+    response = client.get(f"{url(page)}?venue={shop.public_code}")
+    data = form_data(response, description="后门堵住了")
+    data["photos"] = [photo_upload(size=(640, 480)), photo_upload(size=(640, 480), color="blue")]
+    response = client.post(url(page), data)
+    assert response.context["form"].errors["photos"] and not PublicReport.objects.exists()
+    assert "后门堵住了" in response.content.decode()
+
+
+def test_a_used_question_is_refused_to_a_parallel_request_with_the_same_session(client, page, shop):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    response = client.get(f"{url(page)}?venue={shop.public_code}")
+    data = form_data(response)
+    key = client.session.session_key
+    before = dict(SessionStore(session_key=key).load())  # what a parallel request has read
+    assert client.post(url(page), data).status_code == 302
+    # The parallel request's session still holds the nonce (it was read before the first wrote).
+    store = SessionStore(session_key=key)
+    store.update(before)
+    store.save()
+    reused = client.post(url(page), {**data, "submission_id": str(uuid.uuid4())})
+    assert reused.context["form"].errors["answer"] == [
+        _("This question has already been answered. Please answer the new question.")]
+    assert PublicReport.objects.count() == 1
+
+
+def test_ipv6_addresses_are_limited_by_their_64_and_no_address_by_one_bucket(tree):
+    assert workflow.sender_of("2001:db8:1:2::1") == workflow.sender_of("2001:db8:1:2:ffff::9")
+    assert workflow.sender_of("2001:db8:1:2::1") != workflow.sender_of("2001:db8:1:3::1")
+    assert workflow.sender_of("::ffff:10.0.0.1") == workflow.sender_of("10.0.0.1")
+    assert workflow.sender_of(None) == workflow.sender_of("") == workflow.sender_of("not an address") != ""
+
+    def file(address):
+        return workflow.file(submission_id=uuid.uuid4(), description="x", village=tree["qinggang"],
+                             address="y", client_address=address)
+
+    for number in range(workflow.PER_HOUR):
+        file(f"2001:db8:1:2::{number + 1}")
+    with pytest.raises(workflow.RateLimited):
+        file("2001:db8:1:2::abcd")
+    for _n in range(workflow.PER_HOUR):
+        file(None)
+    with pytest.raises(workflow.RateLimited):
+        file(None)
+
+
+def test_an_address_posting_the_form_too_often_is_refused_before_anything_is_checked(client, page, shop,
+                                                                                      monkeypatch):
+    monkeypatch.setattr(views, "FORM_ATTEMPTS_PER_HOUR", 2)
+    response = client.get(f"{url(page)}?venue={shop.public_code}")
+    for _n in range(2):
+        response = client.post(url(page), form_data(response, answer="99"))
+        assert response.context["form"].errors["answer"]
+    response = client.post(url(page), form_data(response))  # the right answer, too late
+    assert response.status_code == 200 and response.context["limited"]
+    assert response.context["form"].non_field_errors() and not PublicReport.objects.exists()
+
+
+def test_wrong_lookup_codes_are_limited_per_address(client, page, report):
+    for _n in range(views.FAILED_LOOKUPS_PER_HOUR):
+        assert lookup(client, page, "ABCD2345").context["form"].errors["code"]
+    refused = lookup(client, page, report.code)
+    assert refused.context["progress"] is None and refused.context["form"].non_field_errors()
+    cache.clear()  # an hour later
+    assert lookup(client, page, report.code).context["progress"].status == PublicReportStatus.RECEIVED
+
+
+def test_a_resent_form_shows_its_code_only_to_the_session_that_filed_it(client, page, shop):
+    from django.test import Client
+
+    response = client.get(f"{url(page)}?venue={shop.public_code}")
+    data = form_data(response)
+    assert client.post(url(page), data).status_code == 302
+    report = PublicReport.objects.get()
+    assert client.post(url(page), data)["Location"] == url(page, "done")  # resent by its sender
+
+    other = Client()
+    other_form = other.get(f"{url(page)}?venue={shop.public_code}")
+    copied = {**data, "challenge": other_form.context["challenge"].token, "answer": answer_of(other_form)}
+    response = other.post(url(page), copied)
+    # Not the first report: a report of its own (answered its own question).
+    assert PublicReport.objects.count() == 2
+    assert report.code not in other.get(url(page, "done")).content.decode()
+    assert response.status_code == 302
+
+
+def test_the_staff_form_starts_empty_and_the_holders_are_not_told_the_reporters_words(client, report, shop,
+                                                                                     qg_staff, owner):
+    detail = reverse("venues_public_report_detail", args=[report.pk])
+    client.force_login(qg_staff)
+    response = client.get(detail)
+    form = response.context["forms"]["hazard"]
+    assert not form["description"].value() and form["venue"].value() == shop.pk
+    assert 'id="report-text-reference"' in response.content.decode()
+
+    workflow.make_hazard(report, qg_staff, shop, severity=Severity.GENERAL, description=report.description)
+    messages_ = Message.objects.filter(recipient=owner)
+    assert messages_.exists()
+    for message in messages_:
+        assert report.description[:10] not in message.body + message.subject
+
+
+def test_the_report_keeps_the_venue_its_reporter_named(report, shop, tree, qg_staff):
+    neighbour = approve(make_venue(tree["qinggang-1"], "shopping", name="青杠隔壁小卖部", credit_code=""))
+    workflow.make_hazard(report, qg_staff, neighbour, severity=Severity.GENERAL, description="隔壁堵塞")
+    report.refresh_from_db()
+    assert report.venue == shop and report.hazard.venue == neighbour
+
+
+def test_the_hazard_links_the_report_only_for_those_who_may_handle_it(client, report, shop, qg_staff, tree):
+    workflow.make_hazard(report, qg_staff, shop, severity=Severity.GENERAL, description="后门堵塞")
+    hazard = Hazard.objects.get()
+    detail = reverse("venues_public_report_detail", args=[report.pk])
+    # Village staff working on one grid have the permission and see the hazard, not the report.
+    grid_staff = make_member(VILLAGE_STAFF, tree["qinggang-1"])
+    assert grid_staff.has_perm("venues.handle_publicreport")
+    client.force_login(grid_staff)
+    response = client.get(reverse("venues_hazard_detail", args=[hazard.pk]))
+    assert response.status_code == 200
+    assert detail not in response.content.decode() and report.code not in response.content.decode()
+
+
+def test_retention_clears_the_sender_after_a_day_and_the_contact_after_handling(report, shop, qg_staff):
+    from venues import retention
+
+    other = workflow.file(submission_id=uuid.uuid4(), description="门口堆放杂物", venue=shop,
+                          contact_name="李四", contact_phone="13800000001",
+                          photos=[photos.reencode(photo_upload())], client_address="10.1.1.2")
+    now = timezone.now()
+    assert retention.apply_all(now)["public_report_sender"] == 0
+    later = now + datetime.timedelta(days=2)
+    assert retention.apply_all(later)["public_report_sender"] == 2
+    assert set(PublicReport.objects.values_list("sender", flat=True)) == {""}
+
+    workflow.close(report, qg_staff, "现场核实，已清理")
+    workflow.make_hazard(other, qg_staff, shop, severity=Severity.GENERAL, description="门口堆放杂物")
+    # Only the closed one: the other's hazard is still open.
+    assert retention.apply_all(now + datetime.timedelta(days=200))["public_report_contact"] == 1
+    report.refresh_from_db()
+    assert (report.contact_name, report.contact_phone) == ("", "") and not report.photos.exists()
+    other.refresh_from_db()
+    assert other.contact_phone == "13800000001" and other.photos.exists()  # its hazard is still open
+    Hazard.objects.update(status=HazardStatus.CLOSED, closed_at=now)
+    assert retention.apply_all(now + datetime.timedelta(days=200))["public_report_contact"] == 1
+    other.refresh_from_db()
+    assert other.contact_name == "" and not other.photos.exists()
+    assert report.code and report.description  # the report itself stays for its lookup
+
+
+def test_the_report_pages_are_not_indexed_and_the_card_link_is_nofollow(client, page, shop):
+    card = client.get(reverse("venue_card", args=[shop.public_code])).content.decode()
+    assert 'id="report-hazard-here" rel="nofollow"' in card
+    for address in (url(page), url(page, "lookup")):
+        assert '<meta name="robots" content="noindex, nofollow">' in client.get(address).content.decode()
+
+
+def test_the_site_settings_accept_only_a_hazard_report_page(client, home, page, shop):
+    from django.core.exceptions import ValidationError
+
+    settings = SiteSettings.objects.get(site=home.get_site())
+    settings.report_page = home
+    with pytest.raises(ValidationError) as refused:
+        settings.clean()
+    assert "report_page" in refused.value.message_dict
+    # One set before the check (or by a script) is ignored: the card shows no link to it.
+    settings.save()
+    card = client.get(reverse("venue_card", args=[shop.public_code])).content.decode()
+    assert 'id="report-hazard-here"' not in card
+    settings.report_page = page
+    settings.clean()

@@ -6,6 +6,7 @@ the list's query count as tasks grow."""
 import datetime
 import uuid
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -406,3 +407,212 @@ def test_the_task_list_takes_the_same_queries_as_tasks_grow(client, people, tree
     grow(5)
     assert {(role, str(params)): queries(people[role], params) for role in ("town", "leader", "qg_grid")
             for params in ({}, {"overdue": "yes", "show": "all"})} == few
+
+
+# Review fixes: scope, roles, changes, history, overdue, query count -------------------------------
+
+def test_an_assignee_holding_dispatch_task_does_not_manage_the_task(client, people, tree, venues):
+    # A town-office member working for 木根村 only is named on a task the town gives.
+    mg_office = make_member(TOWN_OFFICE, tree["mugen"])
+    task = give(people, tree, people=[mg_office])
+    mine = part(task, person=mg_office)
+    assert tasks.tasks_for(mg_office).filter(pk=task.pk).exists()  # reads it as an assignee
+    assert not tasks.may_manage(mg_office, task)
+    assert not tasks.followed_tasks(mg_office).filter(pk=task.pk).exists()
+    client.force_login(mg_office)
+    response = client.get(reverse("venues_task_detail", args=[task.pk]))
+    assert response.status_code == 200 and not response.context["follows"]
+    assert not response.context["may_manage"] and "cancel_form" not in response.context
+    tasks.finish(mine, mg_office, "完成")
+    for name, args in (("venues_task_close", [task.pk]), ("venues_task_reopen", [mine.pk]),
+                       ("venues_task_cancel", [task.pk]), ("venues_task_due", [task.pk])):
+        assert client.post(reverse(name, args=args), {"reason": "x", "cancel-reason": "x"}).status_code == 404
+    task.refresh_from_db()
+    assert task.closed_at is None and task.cancelled_at is None
+    assert part(task, person=mg_office).status == A.DONE
+
+
+def test_followers_come_from_the_tasks_scope_not_the_givers_current_areas(people, tree):
+    mg_office = make_member(TOWN_OFFICE, tree["mugen"])
+    mg_leader = make_member(LEADER, tree["mugen"])
+    qg_office = make_member(TOWN_OFFICE, tree["qinggang"])
+    task = tasks.dispatch(mg_office, title="检查", description="逐家检查", due_on=timezone.localdate() + DAY,
+                          areas=[tree["mugen"]], submission_id=uuid.uuid4())
+    assert task.area == tree["mugen"]
+    # The giver moves to 青杠村: 木根村's leader still follows the task, 青杠村's office does not.
+    mg_office.staff_profile.areas.set([tree["qinggang"]])
+    assert tasks.followed_tasks(mg_leader).filter(pk=task.pk).exists()
+    assert tasks.followed_tasks(people["leader"]).filter(pk=task.pk).exists()  # the town's leader
+    assert not tasks.followed_tasks(qg_office).filter(pk=task.pk).exists()
+    assert not tasks.tasks_for(qg_office).filter(pk=task.pk).exists()
+
+
+def test_leaders_auditors_and_staff_without_areas_are_never_assignees(client, people, tree, venues):
+    from venues.roles import AUDITOR
+
+    town_office = Office.objects.get(is_town_office=True)
+    office_leader = make_member(LEADER, tree["town"], office=town_office)
+    auditor = make_member(AUDITOR, tree["town"])
+    nowhere = make_member(GRID_WORKER)
+    choices = set(tasks.people_for(people["town"]))
+    assert people["qg_grid"] in choices and people["food"] in choices
+    assert not choices & {people["leader"], office_leader, auditor, nowhere}
+    client.force_login(people["town"])
+    response = client.post(reverse("venues_task_new"), form_data(tree, areas=None, with_venues=None,
+                                                                 people=[people["leader"].pk]))
+    assert "people" in response.context["form"].errors
+    with pytest.raises(PermissionDenied):
+        give(people, tree, areas=[], people=[people["leader"]])
+    # A leader working in the town office is not an assignee of the office's part.
+    task = give(people, tree, areas=[], offices=[town_office])
+    assert not tasks.assignments_for(office_leader).exists()
+    assert set(tasks.assignments_for(people["town"])) == {part(task, office=town_office)}
+    # A named person reports on the venues they may see: a grid worker on their grid's.
+    named = give(people, tree, venues=gas_venues(), areas=[tree["mugen"]], people=[people["qg_grid"]])
+    assert set(tasks.part_venues(part(named, person=people["qg_grid"]))) == {venues["qg1"]}
+
+
+def test_offices_and_office_parts_follow_the_scope(people, tree):
+    food = Office.objects.get(name="食药监办")
+    mg_office = make_member(TOWN_OFFICE, tree["mugen"])
+    assert not tasks.offices_for(mg_office).filter(pk=food.pk).exists()
+    food_mg = make_member(LEAD_OFFICE, tree["mugen"], office=food)
+    food_qg = make_member(LEAD_OFFICE, tree["qinggang"], office=food)
+    assert set(tasks.offices_for(mg_office)) == {food}
+    task = tasks.dispatch(mg_office, title="检查", description="逐家检查", due_on=timezone.localdate() + DAY,
+                          offices=[food], submission_id=uuid.uuid4())
+    food_part = part(task, office=food)
+    assert set(tasks.assignments_for(food_mg)) == {food_part}
+    assert not tasks.assignments_for(food_qg).exists()
+    assert not tasks.assignments_for(people["food"]).exists()  # works for the whole town
+
+
+def test_dispatch_checks_the_scope_itself(people, tree):
+    mg_office = make_member(TOWN_OFFICE, tree["mugen"])
+    food = Office.objects.get(name="食药监办")
+    for assignees in ({"areas": [tree["qinggang"]]}, {"offices": [food]}, {"people": [people["qg_grid"]]}):
+        with pytest.raises(PermissionDenied):
+            tasks.dispatch(mg_office, title="检查", description="逐家检查", due_on=timezone.localdate() + DAY,
+                           submission_id=uuid.uuid4(), **assignees)
+    assert not Task.objects.exists()
+
+
+def test_a_venue_list_no_assignee_covers_is_refused(client, people, tree, venues):
+    client.force_login(people["town"])
+    data = form_data(tree, action="preview")
+    previewed = client.post(reverse("venues_task_new"), data).context["form"]["previewed"].value()
+    response = client.post(reverse("venues_task_new"), {**data, "action": "save", "previewed": previewed})
+    assert response.status_code == 200
+    with translation.override("zh-hans"):
+        assert response.context["form"].errors["with_venues"] == [gettext(
+            "%(count)s of the listed venues belong to no assignee's part, so nobody could report "
+            "on them. Please add an assignee for them or narrow the filters.") % {"count": 1}]
+    assert not Task.objects.exists()
+    covered = {**data, "action": "save", "previewed": previewed,
+               "areas": [tree["qinggang"].pk, tree["mugen"].pk]}
+    assert client.post(reverse("venues_task_new"), covered).status_code == 302
+
+
+def test_the_same_form_sent_with_other_content_is_refused(client, people, tree, venues):
+    client.force_login(people["town"])
+    data = form_data(tree, with_venues=None)
+    client.post(reverse("venues_task_new"), data)
+    response = client.post(reverse("venues_task_new"), {**data, "title": "另一项任务"})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert response.context["form"]["submission_id"].value() != data["submission_id"]
+    assert list(Task.objects.values_list("title", flat=True)) == ["检查燃气报警器"]
+
+
+def test_the_town_office_cancels_withdraws_adds_and_moves_the_due_date(client, people, tree, venues):
+    task = give(people, tree, venues=gas_venues(), areas=[tree["qinggang"], tree["mugen"]])
+    qg, mg = part(task, area=tree["qinggang"]), part(task, area=tree["mugen"])
+    client.force_login(people["town"])
+    detail = reverse("venues_task_detail", args=[task.pk])
+    # Reassign 木根村's part to a named member of its staff: add, then withdraw.
+    assert client.post(reverse("venues_task_add", args=[task.pk]),
+                       {"add-people": [people["mg_staff"].pk]})["Location"] == detail
+    assert client.post(reverse("venues_task_withdraw", args=[mg.pk]),
+                       {f"withdraw-{mg.pk}-reason": "改由专人负责"})["Location"] == detail
+    assert {str(p) for p in task.assignments.all()} == {"青杠村", str(people["mg_staff"])}
+    response = client.post(reverse("venues_task_due", args=[task.pk]),
+                           {"due-due_on": "", "due-reason": ""})
+    assert response.status_code == 200 and "due_on" in response.context["due_form"].errors
+    new_due = timezone.localdate() + 20 * DAY
+    client.post(reverse("venues_task_due", args=[task.pk]),
+                {"due-due_on": f"{new_due}", "due-reason": "汛期顺延"})
+    task.refresh_from_db()
+    assert task.due_on == new_due
+    overdue(task)
+    assert tasks.todo_counts(people["town"])["tasks_overdue"] == 1
+    client.post(reverse("venues_task_cancel", args=[task.pk]), {"cancel-reason": "上级通知取消"})
+    task.refresh_from_db()
+    assert task.cancelled_at is not None and task.cancel_reason == "上级通知取消"
+    assert tasks.todo_counts(people["town"])["tasks_overdue"] == 0
+    assert tasks.todo_counts(people["qg_staff"]) == {"tasks_mine": 0, "tasks_mine_overdue": 0}
+    with pytest.raises(tasks.TaskError):
+        tasks.report(qg, people["qg_grid"], venues["qg1"], "done")
+    actions = list(task.events.values_list("action", "part", "note"))
+    assert actions[:4] == [("cancel", "", "上级通知取消"), ("due", "", "汛期顺延"),
+                           ("withdraw", "木根村", "改由专人负责"),
+                           ("add", people["mg_staff"].get_full_name(), "")]
+    audited = set(AuditEntry.objects.filter(object_id=str(task.pk)).values_list("action", flat=True))
+    assert {"task.cancel", "task.due", "task.withdraw", "task.add"} <= audited
+
+
+def test_overdue_means_some_part_not_done_and_parts_done_late_are_shown(client, people, tree, venues):
+    task = give(people, tree, areas=[tree["qinggang"]])
+    tasks.finish(part(task, area=tree["qinggang"]), people["qg_staff"], "完成")
+    overdue(task)  # due two days ago; the part was done today: late, and the task is not overdue
+    assert not Task.objects.filter(tasks.overdue_q()).exists()
+    client.force_login(people["town"])
+    assert list(client.get(reverse("venues_task_index"), {"overdue": "yes"}).context["page"]) == []
+    assert list(client.get(reverse("venues_task_index"), {"late": "yes"}).context["page"]) == [task]
+    on_time = give(people, tree, areas=[tree["mugen"]])
+    tasks.finish(part(on_time, area=tree["mugen"]), people["mg_staff"], "完成")
+    listed = client.get(reverse("venues_task_index"), {"late": "yes", "show": "all"})
+    assert list(listed.context["page"]) == [task]
+    response = client.get(reverse("venues_task_detail", args=[task.pk]))
+    assert f'id="done-late-{part(task, area=tree["qinggang"]).pk}"' in response.content.decode()
+    assert not response.context["late"]
+
+
+def test_the_history_is_kept_after_the_audit_is_purged(client, people, tree, venues):
+    from venues import retention
+
+    task = give(people, tree, venues=gas_venues(), areas=[tree["qinggang"]])
+    qg = part(task, area=tree["qinggang"])
+    tasks.report(qg, people["qg_grid"], venues["qg1"], "problem", "报警器不响")
+    tasks.report(qg, people["qg_grid"], venues["qg1"], "done", "已更换")
+    retention.purge_audit(timezone.now() + datetime.timedelta(days=400))
+    assert not AuditEntry.objects.filter(action__startswith="task.").exists()
+    client.force_login(people["town"])
+    response = client.get(reverse("venues_task_detail", args=[task.pk]))
+    events = response.context["events"]
+    assert [e.action for e in events] == ["progress", "progress", "acknowledge", "dispatch"]
+    assert [e.note for e in events[:2]] == ["已更换", "报警器不响"]  # every report, newest first
+    assert "报警器不响" in response.content.decode()
+
+
+def test_the_task_page_takes_the_same_queries_as_parts_and_venues_grow(client, people, tree, venues):
+    from tests.factories import make_venue as venue
+
+    task = give(people, tree, venues=gas_venues(), areas=[tree["qinggang"]], people=[people["qg_grid"]])
+
+    def queries(user):
+        client.force_login(user)
+        client.get(reverse("venues_task_detail", args=[task.pk]))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("venues_task_detail", args=[task.pk])).status_code == 200
+        return len(captured)
+
+    few = {role: queries(people[role]) for role in ("town", "leader", "qg_grid")}
+    for n in range(4):
+        task.venues.add(venue(tree["qinggang-1"], "catering", status=VenueStatus.APPROVED, name=f"饭店{n}"))
+    client.force_login(people["town"])
+    client.post(reverse("venues_task_add", args=[task.pk]),
+                {"add-areas": [tree["mugen"].pk],
+                 "add-people": [people["qg_grid2"].pk, people["mg_staff"].pk]})
+    assert task.assignments.count() == 5
+    tasks.report(part(task, area=tree["qinggang"]), people["qg_grid"], venues["qg1"], "done")
+    assert {role: queries(people[role]) for role in ("town", "leader", "qg_grid")} == few

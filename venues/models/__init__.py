@@ -34,12 +34,21 @@ from .selfchecks import (
     SelfCheckStatus,
 )
 from .staff import Office, StaffProfile
-from .tasks import AssignmentStatus, ProgressStatus, Task, TaskAssignment, TaskProgress
+from .tasks import (
+    AssignmentStatus,
+    ProgressStatus,
+    Task,
+    TaskAssignment,
+    TaskEvent,
+    TaskEventAction,
+    TaskProgress,
+)
 from .venues import LicenceSituation, PhotoKind, Venue, VenuePhoto, VenueStatus, VenueStatusChange
 
 __all__ = [
     "Patrol", "PatrolAnswer", "PublicReport", "PublicReportPhoto", "PublicReportStatus",
-    "AssignmentStatus", "ProgressStatus", "Task", "TaskAssignment", "TaskProgress",
+    "AssignmentStatus", "ProgressStatus", "Task", "TaskAssignment", "TaskEvent", "TaskEventAction",
+    "TaskProgress",
     "Acknowledgement", "NoticeVersion", "CHANGES_VENUE", "OwnerReport", "ReportAction", "ReportEvent",
     "ReportKind", "ReportStatus", "WorkType",
     "Answer", "EvidencePhoto", "EvidenceStage", "Hazard", "HazardAction", "HazardEvent",

@@ -5,6 +5,7 @@ Each assignee acknowledges, reports progress per venue and closes their part
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -22,10 +23,17 @@ class Task(models.Model):
     created_at = models.DateTimeField(_("given"), auto_now_add=True)
     submission_id = models.UUIDField(unique=True, editable=False)
     closed_at = models.DateTimeField(pgettext_lazy("task", "closed"), null=True, blank=True)
+    # The scope the task was given in: the dispatcher's area (for a superuser the common area of
+    # the assignees, or null: the whole register). Who follows the task is decided by it.
+    area = models.ForeignKey("venues.Area", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="+", verbose_name=_("given within"))
+    cancelled_at = models.DateTimeField(pgettext_lazy("task", "cancelled"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True, max_length=500)
 
     class Meta:
         ordering = ["due_on", "pk"]
-        permissions = [("dispatch_task", "Can give and follow tasks (督办)")]
+        permissions = [("dispatch_task", "Can give and follow tasks (督办)"),
+                       ("work_task", "Can work on tasks given to them")]
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
 
@@ -102,3 +110,42 @@ class TaskProgress(models.Model):
 
     def __str__(self):
         return f"{self.venue_id}: {self.status}"
+
+
+class TaskEventAction(models.TextChoices):
+    DISPATCH = "dispatch", pgettext_lazy("task event", "given")
+    ACKNOWLEDGE = "acknowledge", pgettext_lazy("task event", "acknowledged")
+    PROGRESS = "progress", pgettext_lazy("task event", "reported on a venue")
+    DONE = "done", pgettext_lazy("task event", "part done")
+    REOPEN = "reopen", pgettext_lazy("task event", "part reopened")
+    CLOSE = "close", pgettext_lazy("task event", "task closed")
+    CANCEL = "cancel", pgettext_lazy("task event", "task cancelled")
+    WITHDRAW = "withdraw", pgettext_lazy("task event", "part withdrawn")
+    ADD = "add", pgettext_lazy("task event", "assignee added")
+    DUE = "due", pgettext_lazy("task event", "due date changed")
+
+
+class TaskEvent(models.Model):
+    """One step in a task's history, written with the change itself and kept as long as the task
+    (audit entries are purged after the retention period)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
+    assignment = models.ForeignKey(TaskAssignment, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="events")
+    part = models.CharField(_("assignee"), max_length=200, blank=True)
+    venue = models.ForeignKey("venues.Venue", on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name=_("venue"))
+    action = models.CharField(_("step"), max_length=12, choices=TaskEventAction.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("by"))
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    result = models.CharField(_("result"), max_length=12, blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=4000)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("task event")
+        verbose_name_plural = _("task events")
+
+    def __str__(self):
+        return f"{self.task_id}: {self.action}"

@@ -116,11 +116,43 @@ def items_shown(venue):
 
 def _existing(submission_id, venue, user):
     """The patrol this form already recorded, if any. An id another person's or another venue's
-    form made is refused rather than shown (ids are random: only a forged form carries one)."""
+    form made is refused rather than shown (ids are random: only a forged form or another
+    person's copy left on a shared phone carries one; the form view gives such a form a fresh
+    id before it gets here)."""
     done = Patrol.objects.filter(submission_id=submission_id).select_related("venue").first()
     if done is not None and (done.venue_id != venue.pk or done.inspector_id != user.pk):
         raise PermissionDenied
     return done
+
+
+def earlier_use(submission_id):
+    """The patrol recorded under ``submission_id`` by anyone, or None (None for no id)."""
+    try:
+        submission_id = uuid.UUID(str(submission_id))
+    except ValueError:
+        return None
+    return Patrol.objects.filter(submission_id=submission_id).first()
+
+
+def is_resend(patrol, venue, user, answers, note=""):
+    """Whether a form sent with ``patrol``'s id is that patrol sent again: the same person, venue,
+    answers ({code: {"answer", "note", "interim_measure"}}) and remarks. A form with other
+    answers is a later visit filled into an old copy on the phone, not a resend."""
+    if patrol.venue_id != venue.pk or patrol.inspector_id != user.pk:
+        return False
+    if (note or "").strip()[:2000] != patrol.note:
+        return False
+    given = {code: (a.answer, a.note, a.interim_measure)
+             for code, a in _answers(patrol.items, answers).items()}
+    stored = {a.code: (a.answer, a.note, a.interim_measure) for a in patrol.answers.all()}
+    return given == stored
+
+
+def recent_ids(venue, user, count=20):
+    """The submission ids of ``user``'s latest patrols of ``venue``: the phone drops a kept copy
+    of the form carrying one of them (it was sent, though the reply may have been lost)."""
+    return [str(value) for value in Patrol.objects.filter(venue=venue, inspector=user)
+            .order_by("-visited_at", "-pk").values_list("submission_id", flat=True)[:count]]
 
 
 def already_recorded(submission_id, venue, user):
@@ -190,8 +222,9 @@ def record(venue, user, submission_id, answers, note="", photos=None):
     stored = _store_files(venue, user, reencoded)
     try:
         with transaction.atomic():
-            # One patrol of a venue recorded at a time, so that two visits reporting the same
-            # problem at once make one hazard (the second finds it again).
+            # One patrol of a venue recorded at a time (record_failed_items locks the venue row
+            # too, for self-checks and patrols alike; taken here first, the lock is held
+            # before the patrol row is written).
             Venue.objects.select_for_update().filter(pk=venue.pk).values_list("pk", flat=True).first()
             patrol = Patrol.objects.create(venue=venue, submission_id=submission_id, inspector=user,
                                            items=items, note=(note or "").strip()[:2000])

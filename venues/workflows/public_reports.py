@@ -10,12 +10,13 @@ challenge (venues.public_report_views). Every step locks the report, checks who 
 writes an audit entry."""
 
 import datetime
+import ipaddress
 import secrets
 import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,9 +62,36 @@ def tidy_code(text):
     return "".join(ch for ch in (text or "").upper() if ch.isalnum())
 
 
+UNKNOWN_SENDER = "unknown"
+
+
+def network_of(address):
+    """What the limits count for a client address: an IPv4 address itself, an IPv6 address by
+    its /64 (one household or phone is given a whole /64), and every request without a
+    readable address together under one fixed bucket, so none goes unlimited."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return UNKNOWN_SENDER
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 def sender_of(address):
-    """The keyed hash of the client's address that the rate limit counts."""
-    return keyed_hash(f"public-report:{address}") if address else ""
+    """The keyed hash of the client's network (network_of) that the rate limit counts."""
+    return keyed_hash(f"public-report:{network_of(address)}")
+
+
+def _serialise(sender):
+    """Within the caller's transaction, one filing per sender at a time, so parallel requests
+    cannot all pass the count before any has inserted. PostgreSQL: a transaction-level advisory
+    lock on the sender; SQLite serialises all writes anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"public-report:{sender}"])
 
 
 def reporting_villages():
@@ -86,8 +114,6 @@ def village_of(venue):
 
 def check_rate(sender, now=None):
     """Raise RateLimited when ``sender`` has sent as many reports as allowed."""
-    if not sender:
-        return
     now = now or timezone.now()
     sent = PublicReport.objects.filter(sender=sender)
     for window, limit in ((datetime.timedelta(hours=1), PER_HOUR), (datetime.timedelta(days=1), PER_DAY)):
@@ -122,6 +148,7 @@ def file(*, submission_id, description, venue=None, village=None, address="", co
     saved = []
     try:
         with transaction.atomic():
+            _serialise(sender)
             check_rate(sender)
             code = new_code()
             while PublicReport.objects.filter(code=code).exists():
@@ -233,15 +260,18 @@ def make_hazard(report, user, venue, *, severity, description, interim_measure="
         hazard = hazards.record(venue, user, source=HazardSource.PUBLIC, severity=severity,
                                 description=description, interim_measure=(interim_measure or "").strip(),
                                 deadline=deadline)
-        locked.status, locked.hazard, locked.venue = R.HAZARD, hazard, venue
+        # The report keeps the venue its reporter named; the hazard knows its own venue.
+        locked.status, locked.hazard = R.HAZARD, hazard
         locked.handled_by, locked.handled_at = user, timezone.now()
-        locked.save(update_fields=["status", "hazard", "venue", "handled_by", "handled_at"])
+        locked.save(update_fields=["status", "hazard", "handled_by", "handled_at"])
         AuditEntry.objects.create(actor=user, action="public_report.hazard", object_type="public_report",
                                   object_id=str(locked.pk), detail={"hazard": hazard.pk, "venue": venue.pk})
-        params = {"venue": venue.name, "what": description[:40], "date": f"{hazard.deadline:%Y-%m-%d}"}
+        # Told without quoting the description: words staff took over from the reporter must not
+        # reach the venue by message (the owner reads the hazard itself when signed in).
+        params = {"venue": venue.name, "date": f"{hazard.deadline:%Y-%m-%d}"}
         subject = _("%(venue)s: a hazard to fix") % params
-        body = _("Staff recorded a hazard at %(venue)s: “%(what)s”. Please fix it by %(date)s and report "
-                 "it fixed with a photo on the self-check page.") % params
+        body = _("Staff recorded a hazard at %(venue)s. Please read it on the self-check page, fix it by "
+                 "%(date)s and report it fixed there with a photo.") % params
         for holder in venue.holders():
             if holder.pk != user.pk:
                 notify.message_user(holder, subject, body, venue=venue)

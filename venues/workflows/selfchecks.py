@@ -29,6 +29,7 @@ from venues.models import (
     SelfCheckAnswer,
     SelfCheckStatus,
     Severity,
+    Venue,
     VenueStatus,
 )
 
@@ -297,7 +298,12 @@ def record_failed_items(venue, user, items, failed, source, selfcheck=None, patr
     ``interim_measure``) to the checklist ``items``: a new hazard for each, except that an item
     that is still an unclosed hazard of the venue (found earlier and not closed) is added to
     that hazard's history instead, so one problem is one hazard however often it is reported.
-    ``again_note`` turns an answer's note into the note of that history row."""
+    ``again_note`` turns an answer's note into the note of that history row.
+
+    Runs inside the caller's transaction and locks the venue's row first, so that a self-check
+    and a patrol reporting the same problem at once are recorded one after the other (the
+    second finds the first's hazard again) whoever calls."""
+    Venue.objects.select_for_update().filter(pk=venue.pk).values_list("pk", flat=True).first()
     by_code = {item["code"]: item for item in items}
     unclosed = {hazard.item_code: hazard for hazard in
                 Hazard.objects.filter(venue=venue, item_code__in=[a.code for a in failed])

@@ -156,6 +156,8 @@ def test_a_grid_worker_is_offered_the_census_entry_for_their_grid(client, tree, 
     assert f'{reverse("venues_census_add")}?area={tree["qinggang-1"].pk}' in html
     def area_choices(area):
         html = client.get(reverse("venues_census_add"), {"area": area.pk}).content.decode()
+        # The form's id for resends is hidden, without a label asking for it.
+        assert 'name="submission_id"' in html and 'for="id_submission_id"' not in html
         return re.search(r'<select name="area".*?</select>', html, re.S).group(0)
 
     # The census entry opens with the grid chosen; an area outside the person's scope is not offered.

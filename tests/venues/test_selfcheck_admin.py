@@ -771,9 +771,10 @@ def test_todo_counts_take_a_few_queries_however_many_hazards(client, tree, world
         counts = todo.count(user, may, timezone.localdate())
     assert counts["selfchecks"] == 3 + 3  # the world's three and the new ones
     # The self-checks awaiting review, every hazard count at once, every venue count at once,
-    # the owners' reports, the correction requests, and the person's areas and office for each
-    # of their scopes.
-    assert len(many) == len(few) == 9
+    # the owners' reports, the public reports, the person's parts of tasks and those overdue, the
+    # overdue tasks they follow, the correction requests, and the person's areas and office for
+    # each of their scopes.
+    assert len(many) == len(few) == 16
 
 
 # --- Constant query counts -----------------------------------------------------------------------

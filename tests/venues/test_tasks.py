@@ -311,6 +311,12 @@ def test_leaders_read_everything_and_change_nothing(client, people, tree, venues
     assert client.post(reverse("venues_task_progress", args=[qg.pk, venues["qg1"].pk]),
                        {"status": "done"}).status_code == 404
     assert refused(client.get(reverse("venues_task_new")))
+    # The list does not ask a leader to acknowledge tasks or list "tasks given to you".
+    index = client.get(reverse("venues_task_index")).content.decode()
+    assert task.title in index and 'id="my-parts"' not in index
+    client.force_login(people["qg_staff"])
+    assert 'id="my-parts"' in client.get(reverse("venues_task_index")).content.decode()
+    client.force_login(people["leader"])
     assert TaskProgress.objects.get().status == "problem"
     qg.refresh_from_db()
     assert qg.status == A.ACKNOWLEDGED

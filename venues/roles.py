@@ -23,6 +23,11 @@ SELFCHECK_REVIEWER = [("venues", "view_selfcheck"), ("venues", "review_selfcheck
 # Visiting venues on patrol (venues.workflows.patrols) and reading the visits.
 PATROLLER = [("venues", "view_patrol"), ("venues", "add_patrol")]
 
+# The dashboards (venues.figures) and the census counts behind registration coverage.
+DASHBOARD = [("venues", "view_dashboard")]
+CENSUS = [("venues", "view_villagecensus"), ("venues", "add_villagecensus"),
+          ("venues", "change_villagecensus")]
+
 ROLE_PERMISSIONS = {
     # The town emergency office also runs the register itself: staff accounts (through our
     # own staff pages, not Wagtail's user admin), the area tree, offices and kinds.
@@ -48,26 +53,30 @@ ROLE_PERMISSIONS = {
         # Patrols, public reports and tasks (issue 10).
         *PATROLLER, ("venues", "handle_publicreport"), ("venues", "dispatch_task"),
         ("venues", "view_task"), ("venues", "work_task"),
+        # Dashboards, census counts and scorecards, whose weights it sets (issue 11).
+        *DASHBOARD, *CENSUS, ("venues", "view_scorecard"), ("venues", "change_scoreweights"),
     ],
     LEAD_OFFICE: [
         ("wagtailadmin", "access_admin"), ("venues", "view_venue"), ("venues", "review_venue"),
         ("venues", "add_venue"), *SELFCHECK_REVIEWER, ("venues", "view_patrol"), ("venues", "work_task"),
+        *DASHBOARD, ("venues", "view_scorecard"),
     ],
     VILLAGE_STAFF: [
         ("wagtailadmin", "access_admin"), ("venues", "view_venue"), ("venues", "review_venue"),
         ("venues", "add_venue"), *SELFCHECK_REVIEWER, ("venues", "assist_selfcheck"),
         ("venues", "handle_ownerreport"), *PATROLLER, ("venues", "handle_publicreport"),
-        ("venues", "work_task"),
+        ("venues", "work_task"), *DASHBOARD, *CENSUS, ("venues", "view_scorecard"),
     ],
     # Grid workers fill in self-checks with owners who have no phone and re-check fixes on site.
     GRID_WORKER: [("wagtailadmin", "access_admin"), ("venues", "view_venue"), ("venues", "add_venue"),
                   ("venues", "view_selfcheck"), ("venues", "assist_selfcheck"),
                   ("venues", "view_hazard"), ("venues", "verify_hazard"), *PATROLLER,
-                  ("venues", "work_task")],
+                  ("venues", "work_task"), *DASHBOARD],
     AUDITOR: [("wagtailadmin", "access_admin"), ("venues", "view_auditentry"),
               ("venues", "export_auditentry")],
     LEADER: [("wagtailadmin", "access_admin"), ("venues", "view_venue"), ("venues", "view_selfcheck"),
-             ("venues", "view_hazard"), ("venues", "view_patrol"), ("venues", "view_task")],
+             ("venues", "view_hazard"), ("venues", "view_patrol"), ("venues", "view_task"),
+             *DASHBOARD, ("venues", "view_scorecard")],
 }
 
 

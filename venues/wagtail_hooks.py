@@ -415,3 +415,11 @@ class TaskMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def task_menu_item():
     return TaskMenuItem(_("Tasks"), reverse("venues_task_index"), icon_name="list-ul", order=255)
+
+
+# --- Dashboards and 六清 (venues.dashboard_views) -------------------------------------------------
+# (built in issue 11, part B)
+
+
+# --- 考核激励: scorecards, weights and census counts (venues.scorecard_views) ---------------------
+# (built in issue 11, part C)

@@ -1,6 +1,7 @@
 """The domain, one module per concept."""
 
 from .areas import Area, AreaLevel
+from .assessment import Scorecard, ScoreWeights, VillageCensus
 from .audit import AuditEntry, AuditOutcome, ImmutableAudit
 from .checklists import ChecklistGroup, ChecklistItem, ChecklistVersion, Severity
 from .claims import ClaimCode
@@ -46,6 +47,7 @@ from .tasks import (
 from .venues import LicenceSituation, PhotoKind, Venue, VenuePhoto, VenueStatus, VenueStatusChange
 
 __all__ = [
+    "Scorecard", "ScoreWeights", "VillageCensus",
     "Patrol", "PatrolAnswer", "PublicReport", "PublicReportPhoto", "PublicReportStatus",
     "AssignmentStatus", "ProgressStatus", "Task", "TaskAssignment", "TaskEvent", "TaskEventAction",
     "TaskProgress",

@@ -11,6 +11,7 @@ from home.demo import (
     ensure_demo_accounts,
     ensure_privacy_page,
 )
+from home.demo_history import build_demo_history
 from home.demo_notices import build_demo_reports, deliver_current_notices, ensure_safety_notices
 from home.demo_patrols import build_demo_patrols
 from home.demo_public_reports import build_demo_public_reports
@@ -56,6 +57,8 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Demo patrols built."))
         if build_demo_tasks():
             self.stdout.write(self.style.SUCCESS("Demo tasks built."))
+        if build_demo_history():
+            self.stdout.write(self.style.SUCCESS("Demo history of past months and scorecards built."))
         self.stdout.write("")
         base = settings.PUBLIC_BASE_URL
         self.stdout.write(f"Site: {base}/   Admin: {base}/admin/")

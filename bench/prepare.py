@@ -167,6 +167,14 @@ def pages(owner, staff, venues, check):
         ("public_report", "public hazard report form", path_of(report_page.url), "visitor"),
         ("staff_public_reports", "staff: public hazard reports", "/admin/venues/public-reports/", "staff"),
         ("staff_tasks", "staff: tasks", "/admin/venues/tasks/?show=all", "staff"),
+        # Dashboards and 考核激励 (issue 11): this month's figures over the whole scope with the
+        # previous month, charts and the 六清 panel; one figure's drill-down list; the month's
+        # scorecards computed live.
+        ("staff_supervision", "staff: supervision dashboard (this month, by village)",
+         "/admin/venues/dashboard/", "staff"),
+        ("staff_supervision_list", "staff: drill-down list (hazards not yet closed)",
+         "/admin/venues/dashboard/list/?figure=hazards_open", "staff"),
+        ("staff_scorecards", "staff: this month's scorecards (live)", "/admin/venues/scorecards/", "staff"),
     ]
 
 

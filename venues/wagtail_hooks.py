@@ -418,8 +418,49 @@ def task_menu_item():
 
 
 # --- Dashboards and 六清 (venues.dashboard_views) -------------------------------------------------
-# (built in issue 11, part B)
+
+@hooks.register("register_admin_urls")
+def register_dashboard_urls():
+    from . import dashboard_views as views
+
+    return [
+        path("venues/dashboard/", views.dashboard, name="venues_dashboard"),
+        # The rows behind one figure (?figure=&period=&area=&exact=&kind=), the same count.
+        path("venues/dashboard/list/", views.dashboard_list, name="venues_dashboard_list"),
+        path("venues/dashboard/liuqing/<slug:key>/", views.liuqing_list, name="venues_dashboard_liuqing"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def dashboard_menu_item():
+    # Its own context: Wagtail's home page is "Dashboard" too, translated otherwise.
+    return PermissionMenuItem(pgettext_lazy("supervision", "Dashboard"), reverse("venues_dashboard"),
+                              icon_name="table", order=254, permission="venues.view_dashboard")
 
 
 # --- 考核激励: scorecards, weights and census counts (venues.scorecard_views) ---------------------
 # (built in issue 11, part C)
+
+@hooks.register("register_admin_urls")
+def register_scorecard_urls():
+    from . import scorecard_views as views
+
+    return [
+        path("venues/scorecards/", views.scorecard_month, name="venues_scorecard_month"),
+        path("venues/scorecards/weights/", views.scorecard_weights, name="venues_scorecard_weights"),
+        path("venues/scorecards/flags/", views.scorecard_flags, name="venues_scorecard_flags"),
+        path("venues/census-counts/", views.census_index, name="venues_census_counts"),
+        path("venues/census-counts/<int:area_id>/", views.census_edit, name="venues_census_count_edit"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def scorecard_menu_item():
+    return PermissionMenuItem(_("Assessment"), reverse("venues_scorecard_month"), icon_name="pick",
+                              order=258, permission="venues.view_scorecard")
+
+
+@hooks.register("register_admin_menu_item")
+def census_count_menu_item():
+    return PermissionMenuItem(_("Census counts"), reverse("venues_census_counts"), icon_name="list-ol",
+                              order=259, permission="venues.view_villagecensus")

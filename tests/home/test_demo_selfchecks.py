@@ -85,7 +85,7 @@ def test_every_hazard_state_is_there(demo):
     assert stages == {EvidenceStage.BEFORE, EvidenceStage.AFTER} and awaiting.rectification_note
     rejected = Hazard.objects.get(events__action=HazardAction.REJECTED)
     assert rejected.status == HazardStatus.OPEN and rejected.is_overdue(today)
-    closed = Hazard.objects.get(status=HazardStatus.CLOSED)
+    closed = Hazard.objects.get(status=HazardStatus.CLOSED, venue__name=FIRST_VENUE)
     assert closed.closed_by is not None
     for photo in EvidencePhoto.objects.all():
         assert photo.file.size > 0

@@ -92,13 +92,16 @@ EXPECTED = {
 
 
 def test_every_new_pattern_has_a_declared_outcome():
-    """Together with tests/venues/test_access_matrix.py and the matrices of issue 10, every venue
+    """Together with tests/venues/test_access_matrix.py and the matrices of issues 10 and 11, every venue
     and owner URL is declared."""
+    from tests.venues import test_access_matrix_dashboard as dashboard
     from tests.venues import test_access_matrix_patrols as patrols
     from tests.venues import test_access_matrix_public_reports as public_reports
+    from tests.venues import test_access_matrix_scorecards as scorecards
     from tests.venues import test_access_matrix_tasks as tasks
 
-    later = {*patrols.EXPECTED, *public_reports.EXPECTED, *tasks.EXPECTED}
+    later = {*patrols.EXPECTED, *public_reports.EXPECTED, *tasks.EXPECTED, *dashboard.EXPECTED,
+             *scorecards.EXPECTED}
     assert set(EXPECTED) == our_patterns() - set(EARLIER_EXPECTED) - later
 
 

@@ -1,12 +1,13 @@
 """The daily work: recompute risk levels and due dates (rules over dates change with the
 calendar), then send the reminders that are due, and index the names of venues an older
-release wrote (venues.name_search). Safe to run as often as you like: each
+release wrote (venues.name_search), and publish the scorecards of the month just closed
+(venues.scorecards.freeze_closed_months: each month is frozen once). Safe to run as often as you like: each
 reminder goes once per due date. In production run it from cron or a systemd timer, e.g.
 ``15 7 * * * cd /srv/portal && .venv/bin/python manage.py daily_jobs``."""
 
 from django.core.management.base import BaseCommand
 
-from venues import name_search, reminders, schedule
+from venues import name_search, reminders, schedule, scorecards
 
 
 class Command(BaseCommand):
@@ -16,4 +17,6 @@ class Command(BaseCommand):
         changed = schedule.refresh()
         sent = reminders.send_reminders()
         named = name_search.fill_missing()
-        self.stdout.write(f"venues updated: {changed}; reminders sent: {sent}; names indexed: {named}")
+        frozen = scorecards.freeze_closed_months()
+        self.stdout.write(f"venues updated: {changed}; reminders sent: {sent}; names indexed: {named}; "
+                          f"scorecard months published: {frozen}")

@@ -79,11 +79,12 @@ def private_media(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def fresh_caches():
-    """Pages and to-do counts stored by an earlier test (whose data was rolled back) are never
+    """Pages, to-do counts and figures stored by an earlier test (whose data was rolled back) are never
     served."""
     from home import page_cache
-    from venues import todo
+    from venues import figures, todo
 
     page_cache.invalidate()
     page_cache._pages_here.clear()
     todo.GENERATION.bump()
+    figures.CLOSED.bump()

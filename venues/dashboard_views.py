@@ -9,6 +9,7 @@ import re
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -87,9 +88,14 @@ def _heading(kind, name):
 
 
 def _require(request):
-    if not request.user.has_perm("venues.view_dashboard"):
+    user = request.user
+    if not user.has_perm("venues.view_dashboard"):
         raise PermissionDenied
-    return request.user
+    profile = getattr(user, "staff_profile", None)
+    if profile is not None:
+        # The person's areas, read once: every reading of the figures starts from them.
+        prefetch_related_objects([profile], "areas", "office__kinds")
+    return user
 
 
 # --- What the address asks for --------------------------------------------------------------
@@ -160,27 +166,6 @@ def list_url(figure, period, area=None, exact=False, kind=None):
 
 # --- The figures ------------------------------------------------------------------------------
 
-def _rows(user, period, by, area, today):
-    """(total, groups) for the period, narrowed to ``area`` when one is chosen. figures.table
-    covers the whole scope; a chosen area keeps the groups within it, and its total (and, by
-    kind, each kind's row) is read by figures.totals, narrowed as the drill-down lists are."""
-    total, groups = figures.table(user, period, by=by, today=today)
-    if area is None:
-        return total, groups
-    total = figures.totals(user, period, today=today, area=area)
-    if by == BY_KIND:
-        kinds = [group.kind for group in groups]
-        groups = []
-        for kind in kinds:
-            row = figures.totals(user, period, today=today, area=area, kind=kind)
-            if any(row.counts.values()):
-                row.key, row.label, row.kind = kind.pk, kind.name, kind
-                groups.append(row)
-        return total, groups
-    return total, [group for group in groups
-                   if group.area is not None and group.area.path.startswith(area.path)]
-
-
 def _link_params(row, by, area):
     """The drill-down list's narrowing for a row of the table: its village or grid (the venues
     placed in a village itself, not a grid, have a row of their own in the grid table, and those
@@ -248,7 +233,7 @@ def _trend(user, period, area, today):
     for _step in range(TREND_MONTHS):
         months.insert(0, month)
         month = month.previous()
-    rows = [figures.totals(user, month, today=today, area=area) for month in months]
+    rows = figures.series(user, months, today=today, area=area)
     return months, {rate: [row.rate(rate) for row in rows] for rate in TREND_RATES}
 
 
@@ -265,8 +250,8 @@ def dashboard(request):
         chart_rate = CHART_RATES[0]
 
     previous_period = period.previous()
-    total, groups = _rows(user, period, by, area, today)
-    previous_total, previous_groups = _rows(user, previous_period, by, area, today)
+    total, groups = figures.table(user, period, by=by, today=today, area=area)
+    previous_total, previous_groups = figures.table(user, previous_period, by=by, today=today, area=area)
     previous_by_key = {(group.key, group.exact): group for group in previous_groups}
     summary = _summary(total, previous_total, period, area)
     table_rows = [{"label": group.label, "cells": _cells(group, period, _link_params(group, by, area))}

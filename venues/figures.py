@@ -54,17 +54,21 @@ is read in a constant number of queries, whatever the number of venues."""
 
 import calendar
 import datetime
+import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from portal.generations import Generation
 
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
 
@@ -248,15 +252,19 @@ class _Reading:
     conditions that define each figure over it. Read in a fixed number of queries (the
     scope's areas and office, the safety notices current at the period's end)."""
 
-    def __init__(self, user, period, today=None, office=None, area=None, exact=False, kind=None):
+    def __init__(self, user, period, today=None, office=None, area=None, exact=False, kind=None,
+                 shared=None):
         from .access import scope_q
 
         self.user, self.period, self.office = user, period, office
         self.today = today or timezone.localdate()
         self.start, self.end = period.start_at(), period.end_at()
         self.read_on = period.read_on(self.today)
-        scope = Q() if user is None else scope_q(user)
-        self.empty = scope is None
+        # Another reading of the same scope for another period (``series``) lends what does not
+        # depend on the period: the scope, the census counts and the safety notices' history.
+        self.shared = shared
+        scope = shared.scope if shared is not None else Q() if user is None else scope_q(user)
+        self.empty = shared.empty if shared is not None else scope is None
         self.scope = scope or Q()
         self.narrow = self._narrowing(office, area, exact, kind)
         # The census counts that fit the narrowing: those of the villages within ``area``;
@@ -282,8 +290,11 @@ class _Reading:
         return narrow
 
     @cached_property
-    def notices(self):
-        """{kind pk: pk of the version of the kind's safety notice current at the period's end}."""
+    def notice_history(self):
+        """({kind pk: its safety notice's page pk}, [(page pk, version pk, published at)] newest
+        first): two queries, whatever the period."""
+        if self.shared is not None:
+            return self.shared.notice_history
         from notices.models import SafetyNoticePage
 
         from .models import NoticeVersion
@@ -293,11 +304,18 @@ class _Reading:
         for page_id, kind_id in (SafetyNoticePage.objects.filter(alias_of__isnull=True)
                                  .order_by("pk").values_list("pk", "kind_id")):
             pages.setdefault(kind_id, page_id)
+        versions = list(NoticeVersion.objects.filter(page_id__in=pages.values())
+                        .order_by("page_id", "-number").values_list("page_id", "pk", "published_at"))
+        return pages, versions
+
+    @cached_property
+    def notices(self):
+        """{kind pk: pk of the version of the kind's safety notice current at the period's end}."""
+        pages, versions = self.notice_history
         current = {}
-        for page_id, version_id in (NoticeVersion.objects
-                                    .filter(page_id__in=pages.values(), published_at__lt=self.end)
-                                    .order_by("page_id", "-number").values_list("page_id", "pk")):
-            current.setdefault(page_id, version_id)
+        for page_id, version_id, published_at in versions:
+            if published_at < self.end:
+                current.setdefault(page_id, version_id)
         return {kind_id: current[page_id] for kind_id, page_id in pages.items() if page_id in current}
 
     def venues(self):
@@ -405,11 +423,17 @@ class _Reading:
             group[1] = _duration(row["took"])
         return groups
 
-    def expected(self):
+    @cached_property
+    def census(self):
         """{village pk: census count} that fit the reading (none with an office or a kind)."""
         if self.empty or not self.census_fits or self.office is not None:
             return {}
+        if self.shared is not None and self.shared.area == self.area and self.shared.census_fits:
+            return self.shared.census
         return census_counts(self.user, self.area)
+
+    def expected(self):
+        return self.census
 
 
 def census_counts(user, area=None):
@@ -521,6 +545,49 @@ def totals(user, period, today=None, office=None, area=None, exact=False, kind=N
     wholly within the scope (and ``area``), None with ``office``, ``kind`` or ``exact``."""
     reading = _reading(user, period, today=today, office=office, area=area, exact=exact, kind=kind)
     return _total(reading, reading.grouped())
+
+
+# A closed month's figures change only when its records are edited afterwards (a record dated
+# back, a census count): the trend keeps each closed period for at most FIGURES_CACHE_SECONDS, so
+# its twelve months cost one reading, not twelve. ``CLOSED.bump()`` forgets them all.
+CLOSED = Generation("figures:generation")
+
+
+def series(user, periods, today=None, area=None):
+    """The total Row of each of ``periods`` (a trend), sharing the reads that do not depend on
+    the period (two queries a period and a few more, whatever the number of venues); closed
+    periods come from the cache when they were read lately."""
+    today = today or timezone.localdate()
+    seconds = getattr(settings, "FIGURES_CACHE_SECONDS", 0)
+    first = None
+
+    def read(period):
+        nonlocal first
+        reading = _Reading(user, period, today=today, area=area, shared=first)
+        first = first or reading
+        return _total(reading, reading.grouped())
+
+    rows = []
+    for period in periods:
+        if seconds and period.end <= today:
+            key = f"figures:{_scope_key(user)}:{area.pk if area else ''}:{period.value}"
+            rows.append(CLOSED.kept(key, lambda period=period: read(period), timeout=seconds))
+        else:
+            rows.append(read(period))
+    return rows
+
+
+def _scope_key(user):
+    """What a person's figures depend on: their areas and their office's kinds."""
+    if user is None or user.is_superuser:
+        return "all"
+    profile = getattr(user, "staff_profile", None)
+    if profile is None:
+        return f"user{user.pk}"
+    kinds = profile.kinds_led()
+    scope = [sorted(area.path for area in profile.areas.all()),
+             None if kinds is None else sorted(kind.pk for kind in kinds)]
+    return hashlib.sha256(repr(scope).encode()).hexdigest()[:24]
 
 
 def members(figure, user, period, area=None, exact=False, kind=None, today=None, office=None):

@@ -202,6 +202,7 @@ def census_edit(request, area_id):
         except IntegrityError:
             saved, _created = VillageCensus.objects.update_or_create(area=village, defaults=values)
         audit.record(request, "census_count.change", saved, expected=saved.expected)
+        figures.CLOSED.bump()  # the coverage of the closed months kept for the trend
         messages.success(request, _("The census count of %(village)s is saved.") % {"village": village.name})
         return redirect("venues_census_counts")
     return render(request, "venues/admin/census_counts_edit.html", {

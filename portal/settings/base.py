@@ -242,6 +242,9 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # How long the staff to-do counts stay in the cache at most (venues.todo); any change to what
 # they count replaces them at once. 0 counts on every request.
 TODO_CACHE_SECONDS = int(os.environ.get("TODO_CACHE_SECONDS", "300"))
+# How long a closed month's figures stay in the cache for the dashboard's trend at most
+# (venues.figures.series); edits dated back show after this time. 0 reads them every time.
+FIGURES_CACHE_SECONDS = int(os.environ.get("FIGURES_CACHE_SECONDS", "900"))
 
 
 def redis_caches(url, key_prefix):

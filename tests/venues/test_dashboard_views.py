@@ -33,6 +33,7 @@ from openpyxl import load_workbook
 
 from notices.models import SafetyNoticeIndexPage, SafetyNoticePage
 from tests.factories import UserFactory, add_page, make_member, make_venue
+from venues import figures
 from venues.figures import MONTH, Period
 from venues.models import (
     Acknowledgement,
@@ -419,3 +420,29 @@ def test_the_query_count_stays_the_same_as_venues_grow(client, people, world, pe
         Hazard.objects.filter(venue=venue).update(found_at=at(period.start + 2 * DAY))
     assert Venue.objects.count() == 22
     assert [queries(client, url, params) for url, params in pages] == before
+
+
+def trend_rows(client, user, period):
+    _response, soup = page_of(client, user, period=period.value)
+    return {row.th.get_text(): [td.get_text() for td in row.select("td")]
+            for row in soup.select("#chart-trend details table tbody tr")}
+
+
+def test_the_trend_reads_closed_months_once_until_a_census_count_changes(client, people, world, period,
+                                                                         tree, settings):
+    """The twelve-month trend keeps closed months in the cache (venues.figures.series): a second
+    load costs fewer queries, and saving a census count shows the new coverage at once."""
+    settings.FIGURES_CACHE_SECONDS = 600
+    town = people["town"]
+    page_of(client, town, period=period.value)  # the session and the menu, read once
+    figures.CLOSED.bump()
+    first = queries(client, DASHBOARD, {"period": period.value})
+    again = queries(client, DASHBOARD, {"period": period.value})
+    assert again <= first - 10  # eleven closed months from the cache
+    before = trend_rows(client, town, period)
+    client.force_login(make_member(VILLAGE_STAFF, tree["qinggang"]))
+    client.post(reverse("venues_census_count_edit", args=[tree["qinggang"].pk]),
+                {"expected": 6, "counted_on": period.start.isoformat(), "note": ""})
+    after = trend_rows(client, town, period)
+    assert before != after
+    assert VillageCensus.objects.get(area=tree["qinggang"]).expected == 6

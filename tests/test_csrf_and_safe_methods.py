@@ -296,6 +296,7 @@ def real_values(world):
         ("admin/documents/", "pk", w.document.pk),
         ("admin/images/", "pk", w.image.pk),
         ("admin/venues/auditentry/", "instance_pk", w.entry.pk),
+        ("admin/venues/dashboard/liuqing/", "key", "known"),
         ("admin/venues/venue/", "instance_pk", w.venue.pk),
         ("admin/pages/add/", "content_type_app_name", "home"),
         ("admin/pages/add/", "content_type_model_name", "standardpage"),

@@ -22,13 +22,19 @@ Figures over venues (counted per venue):
 - ``notice_acknowledged``: of those, the ones that acknowledged every such version concerning
   them before the end.
 
-Figures over hazards (counted per hazard, of venues in the scope):
+Figures over hazards (counted per hazard, of the venues registered at the period's end, so a
+closed venue's hazards drop out):
 
 - ``hazards_found``: found in the period.
 - ``hazards_open``: found before the end and not closed before the end (open, or reported
   fixed and awaiting the re-check).
-- ``hazards_overdue``: open at the end with their deadline before the day the period is read
-  at (its last day, or today in the current period).
+- ``hazards_overdue``: the app's one rule (``Hazard.overdue_q``: open, not "fixed, awaiting
+  re-check", deadline passed, venue approved) read on the first day after the period (today in
+  the current period): not closed before the end, not awaiting the re-check at the end (reported
+  fixed before the end with no re-check rejecting the fix between the report and the end), and
+  its deadline before the end (``deadline < period.end``; ``< today`` in the current period) —
+  so a hazard due on a closed period's last day and still open after it is overdue, and
+  ``hazards_due`` counts it too.
 - ``hazards_major_open``: open at the end and major.
 - ``hazards_due``: whose deadline is in the period and has passed (before today).
 - ``hazards_fixed_in_time``: of those, the ones closed (verified by staff) before the end and
@@ -44,13 +50,17 @@ known only for villages with a count and never for a lead office's kinds.
 
 六清 (``liuqing``), over the scope today: 底数清 approved venues out of the census count; 位置清
 approved venues placed in a grid; 风险清 approved venues with a risk level; 隐患清 hazards not yet
-closed within their deadline, out of those not yet closed; 责任清 approved venues with an owner
+closed at approved venues that are not overdue (``Hazard.overdue_q``), out of those not yet
+closed at approved venues; 责任清 approved venues with an owner
 or operator account; 检查清 approved venues whose self-check is not overdue
 (venues.schedule.overdue_q).
 
 Groups: by village (the village or community a venue's area lies in), by grid (a venue placed
 in a village itself, not a grid, is grouped under its village), or by main kind. Each period
-is read in a constant number of queries, whatever the number of venues."""
+is read in a constant number of queries, whatever the number of venues.
+
+Days and periods are always Beijing time (settings.TIME_ZONE), never the zone a person's admin
+profile switches to, so everyone reads the same figures."""
 
 import calendar
 import datetime
@@ -60,6 +70,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
@@ -109,14 +120,23 @@ RATES = {
 }
 RATE_LABELS = {
     "coverage": gettext_lazy("registration coverage"),
-    "selfchecks_on_time_rate": gettext_lazy("self-checks on time"),
+    "selfchecks_on_time_rate": gettext_lazy("self-checks on time rate"),
     "patrol_coverage": gettext_lazy("patrol coverage"),
-    "notice_rate": gettext_lazy("safety notice acknowledged"),
+    "notice_rate": gettext_lazy("safety notice acknowledgement rate"),
     "rectification_rate": gettext_lazy("hazards fixed in time"),
     "major_rectification_rate": gettext_lazy("major hazards fixed in time"),
 }
 
 BY_VILLAGE, BY_GRID, BY_KIND = "village", "grid", "kind"
+
+
+def local_zone():
+    """The zone days are counted in (the admin activates each person's own zone)."""
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def local_today():
+    return timezone.localdate(timezone=local_zone())
 
 
 @dataclass(frozen=True)
@@ -145,7 +165,7 @@ class Period:
     def read_on(self, today=None):
         """The day the period's states (open, overdue) are read at: its last day, or today
         while it runs."""
-        today = today or timezone.localdate()
+        today = today or local_today()
         return min(self.last_day, today)
 
     def start_at(self):
@@ -155,7 +175,7 @@ class Period:
         return _midnight(self.end)
 
     def is_current(self, today=None):
-        today = today or timezone.localdate()
+        today = today or local_today()
         return self.start <= today < self.end
 
     @property
@@ -187,20 +207,21 @@ class Period:
     def parse(cls, value, today=None):
         """The period ``value`` names (2026-11, 2026-Q4, 2026), or None if it names none or one
         that has not begun."""
-        today = today or timezone.localdate()
-        value = (value or "").strip().upper()
-        period = None
-        if match := re.fullmatch(r"(\d{4})-(\d{2})", value):
-            year, month = int(match[1]), int(match[2])
-            if 1 <= month <= 12:
-                period = cls(MONTH, datetime.date(year, month, 1))
-        elif match := re.fullmatch(r"(\d{4})-Q([1-4])", value):
-            period = cls(QUARTER, datetime.date(int(match[1]), (int(match[2]) - 1) * 3 + 1, 1))
-        elif re.fullmatch(r"\d{4}", value):
-            period = cls(YEAR, datetime.date(int(value), 1, 1))
-        if period is None or period.start > today or period.start.year < 2000:
+        today = today or local_today()
+        match = re.fullmatch(r"(\d{4})(?:-(\d{2})|-Q([1-4]))?", (value or "").strip().upper())
+        # Checked before a date is made: year 0 is no date at all.
+        if match is None or int(match[1]) < 2000:
             return None
-        return period
+        year, month, quarter = int(match[1]), match[2], match[3]
+        if month is not None:
+            if not 1 <= int(month) <= 12:
+                return None
+            period = cls(MONTH, datetime.date(year, int(month), 1))
+        elif quarter is not None:
+            period = cls(QUARTER, datetime.date(year, (int(quarter) - 1) * 3 + 1, 1))
+        else:
+            period = cls(YEAR, datetime.date(year, 1, 1))
+        return None if period.start > today else period
 
     def months(self):
         """The months it is made of, first to last."""
@@ -212,7 +233,7 @@ class Period:
 
 
 def _midnight(day):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), local_zone())
 
 
 def days_in(period):
@@ -257,7 +278,7 @@ class _Reading:
         from .access import scope_q
 
         self.user, self.period, self.office = user, period, office
-        self.today = today or timezone.localdate()
+        self.today = today or local_today()
         self.start, self.end = period.start_at(), period.end_at()
         self.read_on = period.read_on(self.today)
         # Another reading of the same scope for another period (``series``) lends what does not
@@ -347,7 +368,7 @@ class _Reading:
             # The current due date, in the period and passed: a self-check not done.
             missed = Q(selfcheck_due_on__gte=start, selfcheck_due_on__lt=min(end, today))
             due = Q(Exists(counted)) | missed
-            late = Q(Exists(counted.alias(submitted_on=TruncDate("submitted_at"))
+            late = Q(Exists(counted.alias(submitted_on=TruncDate("submitted_at", tzinfo=local_zone()))
                             .filter(submitted_on__gt=F("due_on")))) | missed
             return {"selfchecks_due": due, "selfchecks_late": late, "selfchecks_on_time": due & ~late}[figure]
         if figure == "patrolled":
@@ -367,16 +388,26 @@ class _Reading:
     # The hazards ---------------------------------------------------------------------------
 
     def hazards(self):
-        from .models import Hazard, Venue
+        from .models import Hazard
 
         if self.empty:
             return Hazard.objects.none()
-        return Hazard.objects.filter(venue__in=Venue.objects.filter(self.scope, self.narrow).values("pk"))
+        return Hazard.objects.filter(venue__in=self.venues().values("pk"))
 
     def hazard_q(self, figure):
+        from .models import HazardAction, HazardEvent
+
         start, end = self.start, self.end
         opened = Q(found_at__lt=end) & (Q(closed_at__isnull=True) | Q(closed_at__gte=end))
-        due = Q(deadline__gte=self.period.start, deadline__lt=min(self.period.end, self.today))
+        # The state is read on the first day after the period (today while it runs): a deadline
+        # before that day has passed, for "due" and "overdue" alike.
+        passed = Q(deadline__lt=min(self.period.end, self.today))
+        due = Q(deadline__gte=self.period.start) & passed
+        # Reported fixed before the end and not sent back by a re-check before the end: awaiting
+        # the re-check, so not overdue (Hazard.overdue_q reads the status the same way).
+        rejected = HazardEvent.objects.filter(hazard=OuterRef("pk"), action=HazardAction.REJECTED,
+                                              at__gt=OuterRef("rectified_at"), at__lt=end)
+        awaiting = Q(rectified_at__lt=end) & ~Q(Exists(rejected))
         # Fixed on or before the deadline (the owner's report, or the closing when none), and
         # verified (closed) before the period's end.
         in_time = Q(closed_at__lt=end, fixed_on__lte=F("deadline"))
@@ -384,7 +415,7 @@ class _Reading:
         return {
             "hazards_found": Q(found_at__gte=start, found_at__lt=end),
             "hazards_open": opened,
-            "hazards_overdue": opened & Q(deadline__lt=self.read_on),
+            "hazards_overdue": opened & ~awaiting & passed,
             "hazards_major_open": opened & major,
             "hazards_due": due,
             "hazards_fixed_in_time": due & in_time,
@@ -394,7 +425,8 @@ class _Reading:
         }[figure]
 
     def hazards_annotated(self):
-        return self.hazards().alias(fixed_on=TruncDate(Coalesce("rectified_at", "closed_at")))
+        return self.hazards().alias(fixed_on=TruncDate(Coalesce("rectified_at", "closed_at"),
+                                                       tzinfo=local_zone()))
 
     # Members and counts --------------------------------------------------------------------
 
@@ -557,7 +589,7 @@ def series(user, periods, today=None, area=None):
     """The total Row of each of ``periods`` (a trend), sharing the reads that do not depend on
     the period (two queries a period and a few more, whatever the number of venues); closed
     periods come from the cache when they were read lately."""
-    today = today or timezone.localdate()
+    today = today or local_today()
     seconds = getattr(settings, "FIGURES_CACHE_SECONDS", 0)
     first = None
 
@@ -621,8 +653,8 @@ LIUQING = {
     "risk_levelled": (gettext_lazy("Risks known"),
                       gettext_lazy("Approved venues with a risk level, out of all approved venues.")),
     "under_control": (gettext_lazy("Hazards under control"),
-                      gettext_lazy("Hazards not yet closed that are within their deadline, out of all "
-                                   "hazards not yet closed.")),
+                      gettext_lazy("Hazards not yet closed at approved venues that are not overdue, out "
+                                   "of all hazards not yet closed at approved venues.")),
     "responsibility": (gettext_lazy("Responsibility known"),
                        gettext_lazy("Approved venues with an owner or operator account, out of all "
                                     "approved venues.")),
@@ -644,13 +676,13 @@ def _liuqing_sets(user, today):
         return None
     approved = Venue.objects.filter(scope, status=VenueStatus.APPROVED)
     held = Q(owner__isnull=False) | Q(pk__in=Venue.operators.through.objects.values("venue_id"))
-    hazards = Hazard.objects.filter(venue__in=Venue.objects.filter(scope).values("pk"))
-    not_closed = hazards.exclude(status=HazardStatus.CLOSED)
+    # Of approved venues, by the app's one rule for overdue (a closed venue's hazards are not chased).
+    not_closed = Hazard.objects.filter(venue__in=approved.values("pk")).exclude(status=HazardStatus.CLOSED)
     return {
         "known": (approved, None),
         "located": (approved.filter(area__level=AreaLevel.GRID), approved),
         "risk_levelled": (approved.exclude(risk_level=""), approved),
-        "under_control": (not_closed.filter(deadline__gte=today), not_closed),
+        "under_control": (not_closed.exclude(Hazard.overdue_q(today)), not_closed),
         "responsibility": (approved.filter(held), approved),
         "checked": (approved.exclude(overdue_q(today)), approved),
     }
@@ -660,7 +692,7 @@ def liuqing(user, today=None):
     """The 六清 panel for ``user``'s scope today: [LiuQing(key, label, count, out_of,
     explanation)]; ``liuqing_members(key, ...)`` gives the rows counted. ``out_of`` is None
     when unknown (no census count within the scope)."""
-    sets = _liuqing_sets(user, today or timezone.localdate())
+    sets = _liuqing_sets(user, today or local_today())
     counts = census_counts(user) if sets is not None else {}
     census = sum(counts.values()) if counts else None
     panel, counted_already = [], {}
@@ -683,7 +715,7 @@ def liuqing_members(key, user, today=None):
 
     if key not in LIUQING:
         raise KeyError(key)
-    sets = _liuqing_sets(user, today or timezone.localdate())
+    sets = _liuqing_sets(user, today or local_today())
     if sets is None:
         return (Hazard if key == "under_control" else Venue).objects.none()
     return sets[key][0]

@@ -3,6 +3,7 @@
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import ScoreWeights, VillageCensus
@@ -42,14 +43,40 @@ class WeightsForm(forms.ModelForm):
 
 
 class CensusForm(forms.ModelForm):
+    """A village's census count: not below the approved venues already registered there (the
+    census cannot have counted fewer than exist), at most MAX_EXPECTED, dated today or before."""
+
+    MAX_EXPECTED = 100000
+
     class Meta:
         model = VillageCensus
         fields = ["expected", "counted_on", "note"]
         widgets = {"counted_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, approved=0, village=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["expected"].help_text = _(
+        self.approved, self.village = approved, village
+        field = self.fields["expected"]
+        field.help_text = _(
             "How many small venues the village's own census counted: registration coverage is the "
             "approved venues against this number.")
-        self.fields["expected"].widget.attrs.update(min=0, inputmode="numeric")
+        field.max_value = self.MAX_EXPECTED
+        field.widget.attrs.update(min=approved, max=self.MAX_EXPECTED, inputmode="numeric")
+        self.fields["counted_on"].widget.attrs.update(max=timezone.localdate().isoformat())
+
+    def clean_expected(self):
+        expected = self.cleaned_data["expected"]
+        if expected is not None and expected < self.approved:
+            raise forms.ValidationError(
+                _("%(village)s already has %(count)s approved venues registered: the census count "
+                  "cannot be lower.") % {"village": self.village.name if self.village else "",
+                                         "count": self.approved})
+        if expected is not None and expected > self.MAX_EXPECTED:
+            raise forms.ValidationError(_("Enter a number of at most %(max)s.") % {"max": self.MAX_EXPECTED})
+        return expected
+
+    def clean_counted_on(self):
+        counted_on = self.cleaned_data["counted_on"]
+        if counted_on is not None and counted_on > timezone.localdate():
+            raise forms.ValidationError(_("The census date cannot be in the future."))
+        return counted_on

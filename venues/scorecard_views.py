@@ -45,12 +45,27 @@ def _chosen_month(request, today):
 
 
 def _rows(cards):
-    """Each card with its measures as (label, rate, count, out of), for the table and export."""
+    """Each card with its measures as (label, rate, count, out of), for the table and export.
+    An office has no coverage at all: all three are None (shown as —), not its venue count."""
     for card in cards:
         shown = scorecards.rates(card)
-        card.measures = [(scorecards.LABELS[name], shown[name], *card.figures[name])
-                         for name in scorecards.MEASURES]
+        card.measures = [
+            (scorecards.LABELS[name], None, None, None) if card.office_id and name == "coverage"
+            else (scorecards.LABELS[name], shown[name], *card.figures[name])
+            for name in scorecards.MEASURES
+        ]
     return cards
+
+
+def _by_town(villages):
+    """The village cards as [(town or None, cards)], one group per town, in the towns' order:
+    each town's villages are ranked among themselves."""
+    towns = scorecards.towns()
+    groups = {}
+    for card in villages:
+        card.town = scorecards.town_of(card.area, towns)
+        groups.setdefault(card.town, []).append(card)
+    return sorted(groups.items(), key=lambda item: item[0].path if item[0] else "")
 
 
 def scorecard_month(request):
@@ -68,11 +83,13 @@ def scorecard_month(request):
         stored = cards[0] if cards else Scorecard.objects.filter(month=period.start).first()
         weights = stored.weights
     cards = _rows(sorted(cards, key=lambda card: (card.rank is None, card.rank or 0, card.name)))
+    groups = scorecards.groups_for(request.user)
     villages = [card for card in cards if scorecards.group_of(card) == scorecards.VILLAGE]
     offices = [card for card in cards if scorecards.group_of(card) == scorecards.OFFICE]
+    towns = _by_town(villages)
     if request.GET.get("export") == "xlsx":
         audit.record(request, "scorecard.export", None, month=period.value)
-        return _spreadsheet(period, villages, offices)
+        return _spreadsheet(period, live, groups, towns, offices)
     current = scorecards.current_month(today)
     choices = [(current.value, _("%(month)s (running, preview)") % {"month": current})]
     choices += [(figures.Period(figures.MONTH, month).value, str(figures.Period(figures.MONTH, month)))
@@ -80,36 +97,59 @@ def scorecard_month(request):
     return render(request, "venues/admin/scorecard_month.html", {
         "period": period, "live": live, "choices": choices, "formula": scorecards.FORMULA,
         "weights": [(scorecards.LABELS[name], weights.get(name, 0)) for name in scorecards.MEASURES],
-        "villages": villages, "offices": offices,
+        "towns": [(_village_caption(town, len(towns)), cards) for town, cards in towns],
+        "offices": offices,
+        "show_villages": scorecards.VILLAGE in groups, "show_offices": scorecards.OFFICE in groups,
         "labels": [scorecards.LABELS[name] for name in scorecards.MEASURES],
         "may_change_weights": request.user.has_perm("venues.change_scoreweights"),
     })
 
 
-def _spreadsheet(period, villages, offices):
-    """The month's tables as on screen, Chinese headers; no personal data is in a card."""
+def _village_caption(town, how_many):
+    if how_many > 1 and town is not None:
+        return _("Villages and communities of %(town)s") % {"town": town.name}
+    return _("Villages and communities")
+
+
+def _spreadsheet(period, live, groups, towns, offices):
+    """The month's tables as on screen, Chinese headers; no personal data is in a card. The
+    running month's file says on its first row, and in its name, that it is a preview."""
     book = Workbook(write_only=True)
-    for title, cards in ((_("Villages and communities"), villages), (_("Lead offices"), offices)):
+    villages = [card for _town, cards in towns for card in cards]
+    sheets = [(scorecards.VILLAGE, _("Villages and communities"), villages),
+              (scorecards.OFFICE, _("Lead offices"), offices)]
+    # The sections that can apply; at least one sheet, as a workbook needs one.
+    for group, title, cards in [entry for entry in sheets if entry[0] in groups] or sheets[:1]:
         sheet = book.create_sheet(title)
+        if live:
+            sheet.append(text_cells(sheet, [_("Preview of %(month)s, which has not ended: not final, "
+                                              "does not count towards the assessment.") % {"month": period}]))
         header = [_("rank"), pgettext("scorecard", "name")]
         for name in scorecards.MEASURES:
             label = str(scorecards.LABELS[name])
             header += [_("%(measure)s (%%)") % {"measure": label},
                        _("%(measure)s: count") % {"measure": label},
                        _("%(measure)s: out of") % {"measure": label}]
-        sheet.append(text_cells(sheet, [*header, _("score"), _("red flag")]))
+        town_column = [_("town or street")] if group == scorecards.VILLAGE else []
+        sheet.append(text_cells(sheet, [*header, _("score"), _("red flag"), *town_column]))
         for card in cards:
             values = [card.rank, card.name]
-            for _label, shown, count, out_of in card.measures:
+            for name, (_label, shown, count, out_of) in zip(scorecards.MEASURES, card.measures, strict=True):
+                if card.office_id and name == "coverage":
+                    values += ["—"] * 3  # as on screen: an office has no coverage
+                    continue
                 values += [float(shown) if shown is not None else None, count, out_of]
             values += [float(card.score) if card.score is not None else None,
                        _("red flag") if card.red_flag else ""]
+            if town_column:
+                values.append(card.town.name if card.town else "")
             sheet.append(text_cells(sheet, values))
     content = io.BytesIO()
     book.save(content)
     response = HttpResponse(content.getvalue(),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="scorecards-{period.value}.xlsx"'
+    suffix = "-preview" if live else ""
+    response["Content-Disposition"] = f'attachment; filename="scorecards-{period.value}{suffix}.xlsx"'
     return response
 
 
@@ -125,20 +165,29 @@ def scorecard_weights(request):
         audit.record(request, "scoreweights.change", weights, before=before, after=weights.as_dict())
         messages.success(request, _("The weights are saved. They apply to the running month; "
                                     "published months keep the weights they were scored with."))
-        return redirect("venues_scorecard_month")
+        # The running month, which the new weights score (a published month keeps its own).
+        current = scorecards.current_month()
+        return redirect(reverse("venues_scorecard_month") + f"?month={current.value}")
     return render(request, "venues/admin/scorecard_weights.html", {"form": form, "weights": weights})
 
 
 def scorecard_flags(request):
-    """Month by month, who won the red flag: names and scores of the winners only."""
+    """Month by month, who won the red flag. The winners' names are an honour announced to
+    everyone who reads scorecards; a winner's score only to those who may read that card."""
     _require(request, "venues.view_scorecard")
-    winners = Scorecard.objects.filter(red_flag=True).order_by("-month", "office", "name")
+    winners = list(Scorecard.objects.filter(red_flag=True).select_related("area")
+                   .order_by("-month", "office", "area__path", "name"))
+    readable = set(scorecards.scorecards_for(request.user).filter(red_flag=True).values_list("pk", flat=True))
+    towns = scorecards.towns()
     months = {}
     for card in winners:
+        card.shown_score = card.score if card.pk in readable else None
+        card.town = scorecards.town_of(card.area, towns) if card.area_id else None
         entry = months.setdefault(card.month, {"month": figures.Period(figures.MONTH, card.month),
                                                "villages": [], "offices": []})
         entry["offices" if card.office_id else "villages"].append(card)
-    return render(request, "venues/admin/scorecard_flags.html", {"months": list(months.values())})
+    return render(request, "venues/admin/scorecard_flags.html", {
+        "months": list(months.values()), "several_towns": len(towns) > 1})
 
 
 # --- Census counts -----------------------------------------------------------------------------
@@ -182,6 +231,13 @@ def _approved_counts(villages):
     return counts
 
 
+def _census_values(census):
+    """What the audit keeps of a census count, before and after a change."""
+    if census is None:
+        return None
+    return {"expected": census.expected, "counted_on": census.counted_on.isoformat(), "note": census.note}
+
+
 def census_edit(request, area_id):
     if not (request.user.has_perm("venues.add_villagecensus")
             or request.user.has_perm("venues.change_villagecensus")):
@@ -192,7 +248,9 @@ def census_edit(request, area_id):
         raise PermissionDenied
     if census is not None and not request.user.has_perm("venues.change_villagecensus"):
         raise PermissionDenied
-    form = CensusForm(request.POST or None, instance=census)
+    before = _census_values(census)
+    approved = _approved_counts([village])[village.pk]
+    form = CensusForm(request.POST or None, instance=census, approved=approved, village=village)
     if request.method == "POST" and form.is_valid():
         values = {**form.cleaned_data, "updated_by": request.user}
         # One row per village: a double submit updates the row the first one made.
@@ -201,7 +259,8 @@ def census_edit(request, area_id):
                 saved, _created = VillageCensus.objects.update_or_create(area=village, defaults=values)
         except IntegrityError:
             saved, _created = VillageCensus.objects.update_or_create(area=village, defaults=values)
-        audit.record(request, "census_count.change", saved, expected=saved.expected)
+        audit.record(request, "census_count.change", saved, village=village.name, before=before,
+                     after=_census_values(saved))
         figures.CLOSED.bump()  # the coverage of the closed months kept for the trend
         messages.success(request, _("The census count of %(village)s is saved.") % {"village": village.name})
         return redirect("venues_census_counts")

@@ -6,16 +6,19 @@ clicks, time online or numbers of patrols): five rates in percent, from venues.f
 
 - ``coverage``: venues registered against the village's census count (none for an office);
 - ``selfchecks_on_time``: self-checks due in the month done on time;
-- ``hazards_not_overdue``: hazards open at the month's end that are within their deadline;
+- ``hazards_not_overdue``: hazards open at the month's end that are within their deadline
+  (with none open, none is overdue: 100);
 - ``rectified_in_time``: hazards due in the month fixed in time and verified;
 - ``major_in_time``: the same for major hazards.
 
-The score is the weighted mean of the rates that have something to measure (a rate with
-nothing to measure is left out, and its weight with it), rounded to one decimal place; equal
-scores share a rank, and the first of the villages and the first of the offices (all of those
-tied first) win the month's 流动红旗. A closed month is frozen once (``freeze``): the stored
-Scorecard rows keep the figures, the weights then and the score, so later edits of the weights
-or of the data never rewrite a published month. The running month is only ever computed live,
+Every rate is capped at 100 (coverage exceeds it when more venues are registered than the census
+counted). The score is the weighted mean of the rates that have something to measure (a rate
+with nothing to measure is left out, and its weight with it), rounded to one decimal place, so
+never above 100; equal scores share a rank. The first of each town's villages and the first of
+the lead offices (all of those tied first, with a score above 0) win the month's 流动红旗.
+A closed month is frozen once (``freeze``): the stored Scorecard rows keep the figures, the
+weights then and the score, so later edits of the weights or of the data never rewrite a
+published month. The running month is only ever computed live,
 as a preview."""
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -30,23 +33,29 @@ from .models import Area, AreaLevel, Hazard, Office, Scorecard, ScoreWeights, Ve
 
 VILLAGE, OFFICE = "village", "office"
 MEASURES = ScoreWeights.FIELDS
+# The rates' own names (column headers say "rate"), not the dashboard's figure labels.
 LABELS = {
-    "coverage": _("registration coverage"),
-    "selfchecks_on_time": _("self-checks done on time"),
-    "hazards_not_overdue": _("open hazards within their deadline"),
-    "rectified_in_time": _("hazards fixed in time and verified"),
-    "major_in_time": _("major hazards fixed in time and verified"),
+    "coverage": _("registration coverage rate"),
+    "selfchecks_on_time": _("on-time self-check rate"),
+    "hazards_not_overdue": _("share of open hazards not overdue"),
+    "rectified_in_time": _("rate of hazards fixed in time and verified"),
+    "major_in_time": _("rate of major hazards fixed in time and verified"),
 }
 FORMULA = _(
     "Each village or community and each lead office is scored on its own venues by five outcome "
     "rates for the month, in percent: registration coverage (venues registered against the census "
     "count; villages only), self-checks done on time, open hazards within their deadline at the "
-    "month's end, hazards fixed in time and verified, and major hazards fixed in time and verified. "
+    "month's end (with no hazard open, none is overdue: 100), hazards fixed in time and verified, and "
+    "major hazards fixed in time and verified. Each rate counts at most 100. "
     "The score is the weighted mean of the rates: the sum of weight × rate over the sum of the weights. "
-    "A rate with nothing to measure that month is left out, and its weight with it. The best score "
-    "among the villages and the best among the offices win the month's red flag; equal scores share "
-    "a rank. Sign-ins, clicks, time online and numbers of patrols never count."
+    "Any other rate with nothing to measure that month is left out, and its weight with it. The best "
+    "score among each town's villages and the best among the lead offices win the month's red flag, "
+    "if it is above 0; equal scores share a rank. Sign-ins, clicks, time online and numbers of "
+    "patrols never count."
 )
+CAP = 100
+# A rate whose "nothing to measure" is a full mark: with no hazard open, none is overdue.
+FULL_WHEN_EMPTY = {"hazards_not_overdue"}
 MAX_BACK = 12  # months freeze_closed_months looks back at most
 
 
@@ -62,24 +71,29 @@ def measured(row, office=False):
     to measure (no census count, or an office's coverage)."""
     counts = row.counts
     open_hazards = counts.get("hazards_open", 0)
+    # Without a venue there is nothing whose hazards could be overdue: not a full mark either.
+    watched = open_hazards if counts.get("registered", 0) or open_hazards else None
     return {
         "coverage": [counts.get("registered", 0), None if office else row.expected],
         "selfchecks_on_time": [counts.get("selfchecks_on_time", 0), counts.get("selfchecks_due", 0)],
-        "hazards_not_overdue": [open_hazards - counts.get("hazards_overdue", 0), open_hazards],
+        "hazards_not_overdue": [open_hazards - counts.get("hazards_overdue", 0), watched],
         "rectified_in_time": [counts.get("hazards_fixed_in_time", 0), counts.get("hazards_due", 0)],
         "major_in_time": [counts.get("major_fixed_in_time", 0), counts.get("major_due", 0)],
     }
 
 
-def rate(pair):
-    """A [count, out of] pair in percent (unrounded), or None with nothing to measure."""
+def rate(name, pair):
+    """Measure ``name``'s [count, out of] pair in percent (unrounded), capped at CAP; None with
+    nothing to measure, or CAP for a measure in FULL_WHEN_EMPTY."""
     count, out_of = pair
-    return 100 * count / out_of if out_of else None
+    if not out_of:
+        return CAP if name in FULL_WHEN_EMPTY and out_of == 0 else None
+    return min(100 * count / out_of, CAP)
 
 
 def rates(card):
     """A card's rates, rounded to one decimal place for display: {measure: percent or None}."""
-    return {name: _one_place(rate(card.figures[name])) for name in MEASURES if name in card.figures}
+    return {name: _one_place(rate(name, card.figures[name])) for name in MEASURES if name in card.figures}
 
 
 def score(figures_, weights):
@@ -87,7 +101,7 @@ def score(figures_, weights):
     (a Decimal), or None when none has (or all those that have weigh nothing)."""
     total = weight_sum = 0
     for name in MEASURES:
-        value, weight = rate(figures_[name]), weights.get(name, 0)
+        value, weight = rate(name, figures_[name]), weights.get(name, 0)
         if value is None:
             continue
         total += weight * value
@@ -105,29 +119,46 @@ def _one_place(value):
 
 def rank(cards):
     """Set rank (1 = best, equal scores share a rank, "1224") and the red flag (every card
-    ranked first) on cards of one group; a card without a score has neither."""
+    ranked first, if its score is above 0) on cards of one group; a card without a score has
+    neither."""
     scored = sorted((card for card in cards if card.score is not None), key=lambda card: -card.score)
     for card in cards:
         card.rank, card.red_flag = None, False
     for position, card in enumerate(scored, start=1):
         ahead = scored[position - 2] if position > 1 else None
         card.rank = ahead.rank if ahead is not None and ahead.score == card.score else position
-        card.red_flag = card.rank == 1
+        card.red_flag = card.rank == 1 and card.score > 0
+
+
+def towns():
+    """Every town (or street), by path: villages are ranked within their town."""
+    return list(Area.objects.filter(level=AreaLevel.TOWN).order_by("path"))
+
+
+def town_of(area, towns_):
+    """The town among ``towns_`` that ``area`` lies in, or None (a village under no town)."""
+    return next((town for town in towns_ if area.path.startswith(town.path)), None)
 
 
 def compute(month, today=None):
     """The month's cards as unsaved Scorecard rows: every village/community, then every lead
-    office, each ranked within its group."""
+    office; villages are ranked within their town, the lead offices all together."""
     period = month_of(month)
     weights = ScoreWeights.current().as_dict()
-    villages, offices = [], []
+    all_towns = towns()
+    by_town, offices = {}, []
     for area in Area.objects.filter(level=AreaLevel.VILLAGE).order_by("path"):
         row = figures.totals(None, period, today=today, area=area)
-        villages.append(_card(period, measured(row), weights, area=area, name=area.name))
+        town = town_of(area, all_towns)
+        by_town.setdefault(town.pk if town else None, []).append(
+            _card(period, measured(row), weights, area=area, name=area.name))
     for office in Office.objects.filter(is_town_office=False).order_by("name"):
         row = figures.totals(None, period, today=today, office=office)
         offices.append(_card(period, measured(row, office=True), weights, office=office, name=office.name))
-    rank(villages)
+    villages = []
+    for cards in by_town.values():
+        rank(cards)
+        villages += cards
     rank(offices)
     return villages + offices
 
@@ -198,7 +229,10 @@ ALL, NONE = "all", "none"
 
 
 def _reach(user):
-    """ALL, NONE, ("office", office id) or ("areas", [paths of the person's villages' subtrees])."""
+    """ALL (superusers), NONE, ("office", office id), ("areas", [paths of the person's
+    subtrees]) for village staff, or ("wide", [paths]) for those working over a town or wider
+    (the town office, leaders), who also read the lead offices' cards. Staff without areas
+    read nothing."""
     if not user.is_authenticated or not user.is_active:
         return NONE
     if user.is_superuser:
@@ -209,10 +243,21 @@ def _reach(user):
     if profile.office is not None and not profile.office.is_town_office:
         return ("office", profile.office_id)
     areas = list(profile.areas.all())
-    # The town office and leaders work over a town or wider: they read every card.
-    if any(area.level <= AreaLevel.TOWN for area in areas):
-        return ALL
-    return ("areas", [area.path for area in areas])
+    if not areas:
+        return NONE
+    paths = [area.path for area in areas]
+    return ("wide" if any(area.level <= AreaLevel.TOWN for area in areas) else "areas", paths)
+
+
+def groups_for(user):
+    """The groups of cards (VILLAGE, OFFICE) that can concern ``user``: the page leaves out the
+    others rather than show them empty."""
+    reach = _reach(user)
+    if reach == ALL or reach[0] == "wide":
+        return {VILLAGE, OFFICE}
+    if reach == NONE:
+        return set()
+    return {OFFICE} if reach[0] == "office" else {VILLAGE}
 
 
 def scorecards_for(user, queryset=None):
@@ -227,9 +272,11 @@ def scorecards_for(user, queryset=None):
     kind, value = reach
     if kind == "office":
         return queryset.filter(office_id=value)
-    within = Q()
+    within = Q(pk__in=[])  # value is never empty (_reach); this keeps an empty OR from meaning "all"
     for path in value:
         within |= Q(area__path__startswith=path)
+    if kind == "wide":
+        return queryset.filter(within | Q(office__isnull=False))
     return queryset.filter(within, area__isnull=False)
 
 
@@ -244,7 +291,8 @@ def visible(user, cards):
     if kind == "office":
         return [card for card in cards if card.office_id == value]
     return [card for card in cards
-            if card.area_id is not None and any(card.area.path.startswith(path) for path in value)]
+            if (card.area_id is not None and any(card.area.path.startswith(path) for path in value))
+            or (kind == "wide" and card.office_id is not None)]
 
 
 def group_of(card):

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db import transaction
+from django.db.models import Count, ProtectedError, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -197,7 +198,8 @@ def area_edit(request, area_id):
 
 @require_POST
 def area_delete(request, area_id):
-    """Only an empty area goes: no areas within it, no venues, nobody working there."""
+    """Only an empty area goes: no areas within it, no venues, nobody working there, and no
+    published scorecard (a published month keeps its villages)."""
     area = _area(request, area_id, "venues.delete_area")
     in_use = (
         area.get_children_count() or area.venues.exists()
@@ -206,11 +208,22 @@ def area_delete(request, area_id):
     if in_use:
         messages.error(request, _("%(name)s still has areas, venues or staff; move them first.")
                        % {"name": area.name})
+    elif area.scorecards.exists():
+        messages.error(request, _("%(name)s has published scorecards, which are kept; it cannot be deleted.")
+                       % {"name": area.name})
     else:
-        AuditEntry.objects.create(actor=request.user, action="area.delete", object_type="area",
-                                  object_id=str(area.pk), detail={"name": area.full_name})
-        area.delete()
-        messages.success(request, _("Area %(name)s deleted.") % {"name": area.name})
+        name, full_name = area.name, area.full_name
+        # The audit entry only for a delete that happened: both or neither.
+        try:
+            with transaction.atomic():
+                area.delete()
+                AuditEntry.objects.create(actor=request.user, action="area.delete", object_type="area",
+                                          object_id=str(area_id), detail={"name": full_name})
+        except ProtectedError:  # anything else that keeps the area (added since): in use too
+            messages.error(request, _("%(name)s still has areas, venues or staff; move them first.")
+                           % {"name": name})
+        else:
+            messages.success(request, _("Area %(name)s deleted.") % {"name": name})
     return redirect("venues_area_index")
 
 

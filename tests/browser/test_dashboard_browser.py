@@ -70,6 +70,12 @@ def test_the_dashboard_and_a_figures_list_on_a_phone(phone, live_server, world):
     # The charts fit the screen.
     width = page.evaluate("document.querySelector('#chart-bars svg').getBoundingClientRect().width")
     assert 0 < width <= 360
+    # Row headers stay on one line (Chinese breaks between any two characters otherwise).
+    lines = page.evaluate("""[...document.querySelectorAll('#by-group tbody th, #by-group tfoot th')]
+        .map(th => {
+        const range = document.createRange(); range.selectNodeContents(th);
+        return new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size; })""")
+    assert lines and max(lines) == 1, lines
     check(page, live_server)
 
     link = page.locator("#by-group tr[data-group=total] a[data-figure=hazards_found]")
@@ -79,4 +85,21 @@ def test_the_dashboard_and_a_figures_list_on_a_phone(phone, live_server, world):
         link.click()
     assert int(page.locator("#list-count").get_attribute("data-count")) == shown
     assert page.locator("tr[data-row]").count() == shown
+    # A venue's name wraps by words, not one character a line.
+    name_width = page.evaluate(
+        "document.querySelector('td.dashboard-list__name').getBoundingClientRect().width")
+    assert name_width >= 100
     check(page, live_server)
+
+
+def test_the_charts_text_stays_readable_on_a_desktop(phone, live_server, world):
+    page = phone
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, "town-office")
+    page.goto(f"/admin/venues/dashboard/?period={world['period'].value}")
+    # A text's size on screen: its size in the drawing times the drawing's scale.
+    sizes = page.evaluate("""[...document.querySelectorAll('#chart-bars svg text')].map(text => {
+        const svg = text.ownerSVGElement;
+        const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+        return parseFloat(getComputedStyle(text).fontSize) * scale; })""")
+    assert sizes and min(sizes) >= 11 and max(sizes) <= 17, sizes

@@ -7,11 +7,13 @@ grid, ``lead_catering`` is a lead office leading catering, ``mg_staff`` works in
 census-count edit page is 青杠村's."""
 
 import datetime
+import io
 
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 import pytest
+from openpyxl import load_workbook
 
 from home.roles import EDITORS
 from tests.factories import UserFactory, make_member
@@ -132,3 +134,18 @@ def test_those_refused_change_nothing(client, people, world, name, role):
     else:
         assert outcome(response) == expected[role], f"{role} POST {name}"
         assert state() == before, f"{role} POST {name}"
+
+
+@pytest.mark.parametrize("role", [VILLAGE_STAFF, TOWN_OFFICE, LEADER])
+def test_staff_without_areas_read_no_scorecard(client, tree, world, role):
+    """Holding view_scorecard but working nowhere yet: no card, on the page, in the export or
+    behind a winner's name (an empty list of areas must not mean "everywhere")."""
+    nowhere = make_member(role)
+    assert Scorecard.objects.filter(area__isnull=False).exists()
+    assert not scorecards.scorecards_for(nowhere).exists()
+    assert scorecards.visible(nowhere, scorecards.compute(scorecards.current_month())) == []
+    client.force_login(nowhere)
+    html = client.get(reverse("venues_scorecard_month")).content.decode()
+    assert "青杠村" not in html and "木根村" not in html
+    book = load_workbook(io.BytesIO(client.get(reverse("venues_scorecard_month") + "?export=xlsx").content))
+    assert [len(list(sheet.iter_rows())) for sheet in book] == [1]  # the header alone

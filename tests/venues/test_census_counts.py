@@ -6,6 +6,8 @@ import datetime
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 import pytest
 
@@ -94,3 +96,44 @@ def test_the_dashboards_coverage_reads_the_count(client, tree, people, venues):
     row = figures.totals(people["qg_staff"], period)
     assert row.expected == 8
     assert row.rate("coverage") == 25.0  # 2 approved of 8
+
+
+def test_the_count_is_not_below_the_approved_venues_at_most_100000_and_not_in_the_future(client, tree, people,
+                                                                                         venues):
+    client.force_login(people["qg_staff"])
+    url = edit_url(tree["qinggang"])
+    # 青杠村 has two approved venues now: a census cannot have counted fewer.
+    response = client.post(url, {"expected": 1, "counted_on": "2026-10-01"})
+    html = response.content.decode()
+    assert response.status_code == 200 and not VillageCensus.objects.exists()
+    assert escape(gettext("%(village)s already has %(count)s approved venues registered: the census count "
+                          "cannot be lower.") % {"village": "青杠村", "count": 2}) in html
+    assert 'min="2"' in html
+    response = client.post(url, {"expected": 100001, "counted_on": "2026-10-01"})
+    assert gettext("Enter a number of at most %(max)s.") % {"max": 100000} in response.content.decode()
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = client.post(url, {"expected": 5, "counted_on": tomorrow.isoformat()})
+    assert gettext("The census date cannot be in the future.") in response.content.decode()
+    assert not VillageCensus.objects.exists()
+    today = timezone.localdate().isoformat()
+    assert client.post(url, {"expected": 2, "counted_on": today}).status_code == 302
+    assert VillageCensus.objects.get().expected == 2
+
+
+def test_the_audit_keeps_the_count_before_and_after(client, tree, people):
+    client.force_login(people["qg_staff"])
+    client.post(edit_url(tree["qinggang"]), {"expected": 12, "counted_on": "2026-10-01", "note": "十月"})
+    client.post(edit_url(tree["qinggang"]), {"expected": 15, "counted_on": "2026-10-20", "note": "复核"})
+    first, second = AuditEntry.objects.filter(action="census_count.change").order_by("pk")
+    assert first.detail["before"] is None and first.detail["after"]["expected"] == 12
+    assert second.detail["before"] == {"expected": 12, "counted_on": "2026-10-01", "note": "十月"}
+    assert second.detail["after"] == {"expected": 15, "counted_on": "2026-10-20", "note": "复核"}
+
+
+def test_the_village_name_is_the_edit_link_in_a_scrolling_region(client, tree, people):
+    client.force_login(people["qg_staff"])
+    html = client.get(reverse("venues_census_counts")).content.decode()
+    link = f'<a href="{edit_url(tree["qinggang"])}" aria-label="填写青杠村的摸排数">青杠村</a>'
+    assert f'<th scope="row">{link}</th>' in html
+    assert 'role="region" aria-labelledby="census-caption" aria-describedby="census-hint"' in html
+    assert gettext("On a narrow screen, swipe the table sideways to see every column.") in html

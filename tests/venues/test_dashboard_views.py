@@ -25,7 +25,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 import pytest
 from bs4 import BeautifulSoup
@@ -49,7 +49,7 @@ from venues.models import (
     VenueStatus,
     VillageCensus,
 )
-from venues.roles import GRID_WORKER, TOWN_OFFICE, VILLAGE_STAFF
+from venues.roles import GRID_WORKER, LEAD_OFFICE, TOWN_OFFICE, VILLAGE_STAFF
 
 pytestmark = pytest.mark.django_db
 
@@ -338,7 +338,7 @@ def test_the_charts_are_inline_svg_that_fetch_nothing(client, people, world, per
     soup = BeautifulSoup(response.content.decode(), "html.parser")
     bars = soup.select("#chart-bars details table tbody tr")
     shown = {row.th.get_text(): [td.get_text() for td in row.select("td")] for row in bars}
-    assert shown == {"青杠村": ["50.0", "—"], "木根村": ["—", "—"]}  # self-checks on time, P and Q
+    assert shown == {"青杠村": ["50.0%", "—"], "木根村": ["—", "—"]}  # self-checks on time, P and Q
     assert len(soup.select("#chart-trend details table tbody tr")) == 12
 
 
@@ -349,7 +349,8 @@ def test_names_are_escaped_in_the_charts(client, people, world, period, tree):
         response, _soup = page_of(client, people["town"], period=period.value, by=by)
         html = response.content.decode()
         assert "<script>alert" not in html
-        assert any("&lt;script&gt;alert" in svg for svg in charts_of(html)), by
+        # The chart keeps a long name's end ("…cript>村", "…script>"), escaped.
+        assert any("cript&gt;" in svg for svg in charts_of(html)), by
 
 
 # The exports -----------------------------------------------------------------------------------
@@ -366,6 +367,10 @@ def test_the_dashboard_exports_its_summary_and_table(client, people, world, peri
     book = workbook(response)
     summary, groups = book.worksheets
     rows = list(groups.values)
+    # What the sheet covers comes first: the area, the grouping, the period.
+    assert rows[0][:2] == (gettext("area"), gettext("all within my areas"))
+    assert rows[1][1] == "村（社区）" and rows[2][1] == str(period)
+    rows = rows[4:]
     assert rows[0][0] == "村（社区）"  # the grouping's heading, in Chinese
     assert rows[0][1] == str(gettext("venues registered"))
     totals = dict(zip(rows[0], rows[1], strict=True))
@@ -374,8 +379,13 @@ def test_the_dashboard_exports_its_summary_and_table(client, people, world, peri
     assert totals[str(gettext("overdue hazards"))] == 1
     assert totals[gettext("%(rate)s (%%)") % {"rate": gettext("registration coverage")}] == 80.0
     assert {row[0] for row in rows[2:]} == {"青杠村", "木根村"}
-    cards = {row[0]: row[1:] for row in summary.values}
-    assert cards[str(gettext("registration coverage"))] == (80.0, 60.0, 4, 5)
+    lines = list(summary.values)
+    assert lines[4][1:3] == (gettext("%(period)s, rate (%%)") % {"period": period},
+                             gettext("%(period)s, rate (%%)") % {"period": period.previous()})
+    cards = {row[0]: row[1:] for row in lines[5:]}
+    # A rate and a count never share a column: rate, previous rate, count, out of.
+    assert cards[str(gettext("registration coverage"))] == (80.0, 60.0, 4, 5, None, None)
+    assert cards[str(gettext("overdue hazards"))] == (None, None, 1, None, 0, None)
     assert AuditEntry.objects.filter(action="dashboard.export").count() == 1
 
 
@@ -446,3 +456,170 @@ def test_the_trend_reads_closed_months_once_until_a_census_count_changes(client,
     after = trend_rows(client, town, period)
     assert before != after
     assert VillageCensus.objects.get(area=tree["qinggang"]).expected == 6
+
+
+# Review fixes -----------------------------------------------------------------------------------
+
+def links_of(soup, selector="#by-group tfoot a"):
+    return {link["data-figure"]: link["href"] for link in soup.select(selector)}
+
+
+def test_a_lead_office_lists_a_venue_of_another_main_kind_it_leads_as_a_further_kind(client, world, tree,
+                                                                                     period):
+    world["grocer"].other_kinds.set([VenueKind.objects.get(slug="catering")])
+    lead = make_member(LEAD_OFFICE, tree["town"], kinds=["catering"])
+    _response, soup = page_of(client, lead, period=period.value, by="kind")
+    shopping = VenueKind.objects.get(slug="shopping").name
+    row = soup.select_one(f'#by-group tr[data-group="{shopping}"]')
+    link = row.select_one('a[data-figure="registered"]')
+    assert link.get_text() == "1"
+    listed = client.get(link["href"])
+    assert listed.status_code == 200 and "青杠副食店" in listed.content.decode()
+
+
+def test_the_current_months_overdue_count_is_the_apps_one_rule(client, people, world, tree):
+    today = figures.local_today()
+    # Reported fixed, awaiting the re-check: not overdue. An open hazard at a closed venue: not chased.
+    Hazard.objects.filter(pk=world["h2"].pk).update(status="rectified", rectified_at=at(today - 2 * DAY))
+    late = Hazard.objects.create(venue=world["grocer"], source="patrol", severity="general",
+                                 description="通道堵塞", deadline=today - DAY)
+    lodge = Hazard.objects.create(venue=world["lodge"], source="patrol", severity="general",
+                                  description="通道堵塞", deadline=today - DAY)
+    Venue.objects.filter(pk=world["lodge"].pk).update(status=VenueStatus.CLOSED)
+    for user, place in ((people["town"], tree["town"]), (people["qg_staff"], tree["qinggang"])):
+        _response, soup = page_of(client, user)
+        shown = int(card(soup, "overdue")[0])
+        expected = Hazard.objects.filter(Hazard.overdue_q(today), venue__area__path__startswith=place.path)
+        assert late in expected and lodge not in expected and world["h2"] not in expected
+        assert shown == expected.count()
+
+
+def test_figures_do_not_depend_on_the_persons_time_zone(client, world, tree, period):
+    from wagtail.users.models import UserProfile
+
+    # 05:00 on the 1st in Beijing is still the last day of the month before in UTC.
+    early = Hazard.objects.create(venue=world["inn"], source="patrol", severity="general",
+                                  description="通道堵塞", deadline=period.start + 20 * DAY)
+    Hazard.objects.filter(pk=early.pk).update(found_at=at(period.start, hour=5))
+    seen = []
+    for zone in ("UTC", "Asia/Shanghai"):
+        user = make_member(TOWN_OFFICE, tree["town"], office=Office.objects.get(is_town_office=True))
+        profile = UserProfile.get_for_user(user)
+        profile.current_time_zone = zone
+        profile.save()
+        _response, soup = page_of(client, user, period=period.value)
+        found = table(soup)["total"]["hazards_found"]
+        listed = client.get(links_of(soup)["hazards_found"])
+        seen.append((found, int(BeautifulSoup(listed.content.decode(), "html.parser")
+                                .select_one("#list-count")["data-count"])))
+    assert seen == [(4, 4), (4, 4)]  # h1, h2, h3 and the early one
+
+
+def test_a_period_of_year_zero_shows_the_current_one(client, people, world):
+    for value in ("0000-01", "0000", "0000-Q1"):
+        page_of(client, people["town"], period=value)
+        assert client.get(LIST, {"figure": "registered", "period": value}).status_code == 200
+
+
+def test_grouping_by_village_within_a_grid_groups_by_grid_and_keeps_the_total(client, people, world, tree,
+                                                                             period):
+    _response, soup = page_of(client, people["town"], period=period.value, by="village",
+                              area=tree["qinggang-1"].pk)
+    assert soup.select_one("#dashboard-by option[selected]")["value"] == "grid"
+    rows = table(soup)
+    assert set(rows) == {"青杠村 青杠村第1网格", "total"} and rows["total"]["registered"] == 1
+    _response, soup = page_of(client, people["town"], period=period.value, area=tree["mugen-2"].pk)
+    assert table(soup) == {"total": dict.fromkeys(table(soup)["total"], 0)}
+    assert soup.select_one('#by-group tr[data-group="total"]')
+
+
+def test_the_list_export_stops_at_its_cap_and_says_how_many_were_left_out(client, people, world, period,
+                                                                          monkeypatch):
+    from venues import dashboard_views
+
+    monkeypatch.setattr(dashboard_views, "EXPORT_CAP", 3)
+    client.force_login(people["town"])
+    rows = list(workbook(client.get(LIST, {"figure": "registered", "period": period.value,
+                                           "format": "xlsx"})).active.values)
+    assert len(rows) == 1 + 3 + 1
+    note = gettext("Only the first %(cap)s rows are exported; %(left)s more were left out. Narrow the list "
+                   "to export them.") % {"cap": 3, "left": 1}
+    assert rows[-1][0] == note
+    # Every exported row still names its place.
+    assert all(row[1] for row in rows[1:4])
+
+
+def test_the_list_leads_back_to_the_dashboard_as_it_was_left(client, people, world, tree, period):
+    _response, soup = page_of(client, people["town"], period=period.value, by="grid",
+                              area=tree["qinggang"].pk, chart="notice_rate")
+    listed = client.get(links_of(soup)["registered"])
+    back = BeautifulSoup(listed.content.decode(), "html.parser").find(
+        "a", string=gettext("Back to the dashboard"))["href"]
+    params = dict(re.findall(r"[?&]([^=&]+)=([^&]*)", back))
+    assert params == {"period": period.value, "type": "month", "by": "grid", "chart": "notice_rate",
+                      "area": str(tree["qinggang"].pk)}
+
+
+def test_a_grids_list_names_its_village(client, people, world, tree, period):
+    client.force_login(people["town"])
+    response = client.get(LIST, {"figure": "registered", "period": period.value,
+                                 "area": tree["qinggang-1"].pk})
+    what = BeautifulSoup(response.content.decode(), "html.parser").select_one(".dashboard-list__what")
+    assert what.get_text(strip=True).startswith("青杠村 青杠村第1网格")
+
+
+def test_without_a_census_count_coverage_is_left_out(client, people, world, period):
+    _response, soup = page_of(client, people["qg_grid"], period=period.value)
+    assert not soup.select("#card-coverage")
+    coverage = str(figures.RATE_LABELS["coverage"])
+    assert not any(coverage in th.get_text() for th in soup.select("#by-group th, #chart-trend th"))
+    assert "coverage" not in [option["value"] for option in soup.select("#dashboard-chart option")]
+    known = soup.select_one("#liuqing-known")
+    assert known.select_one("a").get_text(strip=True) == "1" and known.select_one("[data-note]")
+    # Village staff, with their census count, still see it.
+    _response, soup = page_of(client, people["qg_staff"], period=period.value)
+    assert soup.select("#card-coverage")
+
+
+def test_rates_say_they_are_rates_with_their_counts_in_brackets(client, people, world, period):
+    _response, soup = page_of(client, people["town"], period=period.value)
+    found = soup.select_one("#card-selfchecks")
+    assert found.select_one(".dashboard-card__label").get_text() == gettext("self-checks on time rate")
+    assert found.select_one(".dashboard-card__from").get_text(strip=True) == "（1/2）"
+    assert [option.get_text() for option in soup.select("#dashboard-chart option")][:1] == [
+        gettext("self-checks on time rate")]
+
+
+def test_an_area_enclosing_ones_own_is_ones_whole_scope(client, people, world, tree, period):
+    _response, soup = page_of(client, people["qg_staff"], period=period.value, area=tree["town"].pk)
+    intro = soup.select_one(".dashboard-page > p").get_text()
+    assert tree["town"].name not in intro
+    assert table(soup)["total"]["registered"] == 2
+
+
+def test_the_yearly_table_says_a_venue_late_once_counts_late(client, people, world, period):
+    note = gettext("Self-checks: a venue counts as late if it was late at least once in the period. "
+                   "Hazards count each hazard.")
+    _response, soup = page_of(client, people["town"], period=period.value, type="year")
+    assert soup.select_one("#table-note").get_text() == note
+    _response, soup = page_of(client, people["town"], period=period.value)
+    assert soup.select_one("#table-note").get_text() != note
+
+
+def test_village_staffs_bars_name_grids_by_their_own_names(client, people, world, period):
+    response, _soup = page_of(client, people["qg_staff"], period=period.value, by="grid")
+    bars = charts_of(response.content.decode())[0]
+    assert "青杠村第1网格" in bars and "青杠村 青杠村" not in bars
+
+
+def test_the_group_table_shows_each_rates_previous_period_beside_it(client, people, world, period):
+    _response, soup = page_of(client, people["town"], period=period.value)
+    total = soup.select_one('#by-group tr[data-group="total"]')
+    before = [small.get_text() for small in total.select("[data-previous-rate]")]
+    assert pgettext("dashboard", "previous %(rate)s") % {"rate": "60.0%"} in before  # coverage: 3 of 5
+    response = client.get(DASHBOARD, {"period": period.value, "format": "xlsx"})
+    rows = list(workbook(response).worksheets[1].values)[4:]
+    totals = dict(zip(rows[0], rows[1], strict=True))
+    heading = gettext("%(rate)s, %(period)s (%%)") % {"rate": gettext("registration coverage"),
+                                                      "period": period.previous()}
+    assert totals[heading] == 60.0

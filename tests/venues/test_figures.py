@@ -161,9 +161,11 @@ def town_admin(db):
 NOV_QINGGANG = zero(
     registered=3, selfchecks_due=3, selfchecks_late=2, selfchecks_on_time=1, patrolled=1,
     notice_concerned=3, notice_acknowledged=1,
-    hazards_found=4, hazards_open=2, hazards_overdue=1, hazards_major_open=2, hazards_due=3,
+    hazards_found=4, hazards_open=2, hazards_major_open=2, hazards_due=3,
     hazards_fixed_in_time=1, major_due=1, hazards_closed=2)
-NOV_MUGEN = zero(hazards_open=1, hazards_overdue=1)  # v3 closed: only its old hazard, still open
+# h2 (due 20 Nov) was reported fixed on the 22nd and closed on 1 Dec: awaiting the re-check at the
+# end of November, so not overdue. v3 closed on 20 Nov: its old open hazard h3 drops out.
+NOV_MUGEN = zero()
 NOV_TOTAL = {figure: NOV_QINGGANG[figure] + NOV_MUGEN[figure] for figure in figures.FIGURES}
 OCT_QINGGANG = zero(
     registered=2, notice_concerned=2, hazards_found=1, hazards_due=1, hazards_fixed_in_time=1,
@@ -245,8 +247,8 @@ def test_by_grid(register, town_admin, tree):
     assert total.counts == NOV_TOTAL
     shown = {(row.area, row.exact): (row.counts["registered"], row.counts["hazards_open"]) for row in rows}
     assert shown == {(tree["qinggang"], True): (1, 1), (tree["qinggang-1"], False): (1, 0),
-                     (tree["qinggang-2"], False): (1, 1), (tree["mugen-1"], False): (0, 1)}
-    assert len(rows) == 4
+                     (tree["qinggang-2"], False): (1, 1)}
+    assert len(rows) == 3  # 木根村第1网格: v3 closed, so its hazard dropped out with it
     labels = {row.area.pk: row.label for row in rows}
     assert "青杠村" in labels[tree["qinggang"].pk] and labels[tree["qinggang"].pk] != "青杠村"
     assert labels[tree["qinggang-1"].pk] == "青杠村 青杠村第1网格"
@@ -268,7 +270,7 @@ def test_by_kind(register, town_admin):
     by_kind = {row.kind.slug: row for row in rows}
     assert by_kind["catering"].counts == zero(
         registered=2, selfchecks_due=2, selfchecks_late=1, selfchecks_on_time=1, patrolled=1,
-        notice_concerned=2, notice_acknowledged=1, hazards_found=3, hazards_open=2, hazards_overdue=2,
+        notice_concerned=2, notice_acknowledged=1, hazards_found=3, hazards_open=1,
         hazards_major_open=1, hazards_due=3, hazards_fixed_in_time=1, major_due=1, hazards_closed=2)
     assert by_kind["shopping"].counts == zero(
         registered=1, selfchecks_due=1, selfchecks_late=1, notice_concerned=1, hazards_found=1,
@@ -322,7 +324,7 @@ def test_lead_office_staff_see_only_their_kinds(register, tree):
 def test_office_narrows_the_whole_register(register, tree):
     catering = make_office("catering", name="食药监测试办")
     total = figures.totals(None, NOV, office=catering, today=TODAY)
-    assert total.counts["registered"] == 3 and total.counts["hazards_open"] == 3
+    assert total.counts["registered"] == 3 and total.counts["hazards_open"] == 2  # h2, h4
     assert total.expected is None
     shopping = make_office("shopping", name="经发测试办")
     total = figures.totals(None, NOV, office=shopping, today=TODAY)
@@ -342,19 +344,24 @@ def test_the_system_reads_one_village(register, tree):
 
 
 def test_current_period_reads_today(register, town_admin):
-    """In the running month, "overdue" and "due" are read today, not at the month's end."""
+    """In the running month, "overdue" and "due" are read today, not at the month's end, by the
+    app's one rule (Hazard.overdue_q)."""
     december = Period(MONTH, datetime.date(2026, 12, 1))
     total = figures.totals(town_admin, december, today=TODAY)
-    # Open at 5 Dec: h3 (due 25 Oct) overdue, h4 (due 15 Dec) not yet.
-    assert total.counts["hazards_open"] == 2 and total.counts["hazards_overdue"] == 1
+    # Open at 5 Dec: h4 (due 15 Dec), not yet overdue; h3 (due 25 Oct) is at v3, closed: not chased.
+    assert total.counts["hazards_open"] == 1 and total.counts["hazards_overdue"] == 0
     assert total.counts["hazards_due"] == 0  # h4's deadline has not passed
     later = figures.totals(town_admin, december, today=datetime.date(2026, 12, 16))
-    assert later.counts["hazards_overdue"] == 2 and later.counts["hazards_due"] == 1
+    assert later.counts["hazards_overdue"] == 1 and later.counts["hazards_due"] == 1
+    for today in (TODAY, datetime.date(2026, 12, 16)):
+        assert (figures.totals(town_admin, december, today=today).counts["hazards_overdue"]
+                == Hazard.objects.filter(Hazard.overdue_q(today)).count())
 
 
 def test_a_quarter_adds_its_months(register, town_admin):
     quarter = figures.totals(town_admin, Period(QUARTER, datetime.date(2026, 10, 1)), today=TODAY)
-    assert quarter.counts["hazards_found"] == NOV_TOTAL["hazards_found"] + OCT_TOTAL["hazards_found"] == 6
+    # h3 (found in October) drops out: its venue v3 closed in November, before the quarter's end.
+    assert quarter.counts["hazards_found"] == NOV_TOTAL["hazards_found"] + OCT_TOTAL["hazards_found"] - 1 == 5
     # h5 in October, h1 and h6 in November, h2 at 00:00 on 1 December: all in the fourth quarter.
     assert quarter.counts["hazards_closed"] == 4
     assert quarter.counts["registered"] == 3  # read at the quarter's end: now (v3 closed in November)
@@ -420,7 +427,7 @@ def test_a_table_narrowed_to_one_village(register, town_admin, tree):
 def test_liuqing(register, town_admin, tree):
     panel = figures.liuqing(town_admin, today=TODAY)
     assert [(item.key, item.count, item.out_of) for item in panel] == [
-        ("known", 3, 9), ("located", 2, 3), ("risk_levelled", 1, 3), ("under_control", 1, 2),
+        ("known", 3, 9), ("located", 2, 3), ("risk_levelled", 1, 3), ("under_control", 1, 1),
         ("responsibility", 2, 3), ("checked", 2, 3)]
     for item in panel:
         assert figures.liuqing_members(item.key, town_admin, today=TODAY).count() == item.count
@@ -431,7 +438,7 @@ def test_liuqing(register, town_admin, tree):
 
     mugen = make_staff(tree["mugen"])
     assert [(item.count, item.out_of) for item in figures.liuqing(mugen, today=TODAY)] == [
-        (0, 5), (0, 0), (0, 0), (0, 1), (0, 0), (0, 0)]
+        (0, 5), (0, 0), (0, 0), (0, 0), (0, 0), (0, 0)]  # v3 closed: its open hazard is not chased
     office_staff = make_staff(tree["town"], kinds=("catering",))
     assert figures.liuqing(office_staff, today=TODAY)[0].out_of is None
     with pytest.raises(KeyError):
@@ -508,3 +515,58 @@ def test_period_previous_months_and_labels():
     assert Period(MONTH, datetime.date(2026, 12, 1)).is_current(TODAY) and not NOV.is_current(TODAY)
     summer = Period.containing(QUARTER, datetime.date(2026, 8, 31))
     assert summer == Period(QUARTER, datetime.date(2026, 7, 1))
+
+
+def test_period_parse_year_zero_is_no_period():
+    for value in ("0000-01", "0000", "0000-Q1", "0001-13", "1999-12"):
+        assert Period.parse(value, today=TODAY) is None, value
+
+
+# Overdue: the app's one rule (Hazard.overdue_q), read at the period's end ----------------------
+
+def test_a_fix_awaiting_the_recheck_is_not_overdue_unless_sent_back_before_the_end(register, town_admin):
+    from venues.models import HazardEvent
+
+    # h2 (due 20 Nov) was reported fixed on 22 Nov and closed on 1 Dec: awaiting at November's end.
+    assert figures.totals(town_admin, NOV, today=TODAY).counts["hazards_overdue"] == 0
+    rejected = HazardEvent.objects.create(hazard=register["h2"], action="rejected")
+    HazardEvent.objects.filter(pk=rejected.pk).update(at=at(2026, 11, 25, 9))  # sent back in November
+    assert set(figures.members("hazards_overdue", town_admin, NOV, today=TODAY)) == {register["h2"]}
+    assert figures.totals(town_admin, NOV, today=TODAY).counts["hazards_overdue"] == 1
+    HazardEvent.objects.filter(pk=rejected.pk).update(at=at(2026, 12, 1, 0, 0))  # after November ended
+    assert figures.totals(town_admin, NOV, today=TODAY).counts["hazards_overdue"] == 0
+    HazardEvent.objects.filter(pk=rejected.pk).update(at=at(2026, 11, 21, 9))  # before the fix was reported
+    assert figures.totals(town_admin, NOV, today=TODAY).counts["hazards_overdue"] == 0
+
+
+def test_a_hazard_due_on_the_last_day_and_still_open_is_overdue_and_due(register, town_admin):
+    last_day = Hazard.objects.create(venue=register["v1"], source="patrol", severity="general",
+                                     description="通道堵塞", deadline=datetime.date(2026, 11, 30))
+    Hazard.objects.filter(pk=last_day.pk).update(found_at=at(2026, 11, 20, 9))
+    total = figures.totals(town_admin, NOV, today=TODAY)
+    assert total.counts["hazards_overdue"] == 1
+    assert total.counts["hazards_due"] == NOV_TOTAL["hazards_due"] + 1
+    assert set(figures.members("hazards_overdue", town_admin, NOV, today=TODAY)) == {last_day}
+    # Read while November runs (on the 30th): due today, not yet passed.
+    on_the_30th = datetime.date(2026, 11, 30)
+    running = figures.totals(town_admin, NOV, today=on_the_30th).counts
+    assert running["hazards_overdue"] == 0
+    assert running["hazards_overdue"] == Hazard.objects.filter(Hazard.overdue_q(on_the_30th)).count()
+
+
+def test_a_closed_venues_hazards_drop_out_of_every_hazard_figure(register, town_admin):
+    # v3 closed on 20 Nov: h3 (found in October) counts in October, not in November.
+    assert set(figures.members("hazards_open", town_admin, OCT, today=TODAY)) == {register["h3"]}
+    for figure in figures.HAZARD_FIGURES:
+        assert register["h3"] not in set(figures.members(figure, town_admin, NOV, today=TODAY)), figure
+
+
+def test_liuqing_under_control_follows_the_one_rule(register, town_admin):
+    # h4 (due 15 Dec) on 16 Dec: open and late, so overdue; reported fixed it awaits the re-check:
+    # under control again, as Hazard.overdue_q reads it.
+    later = datetime.date(2026, 12, 16)
+    panel = {item.key: item for item in figures.liuqing(town_admin, today=later)}
+    assert (panel["under_control"].count, panel["under_control"].out_of) == (0, 1)
+    Hazard.objects.filter(pk=register["h4"].pk).update(status="rectified", rectified_at=at(2026, 12, 16, 9))
+    panel = {item.key: item for item in figures.liuqing(town_admin, today=later)}
+    assert (panel["under_control"].count, panel["under_control"].out_of) == (1, 1)

@@ -20,11 +20,14 @@ import io
 from decimal import Decimal
 from types import SimpleNamespace
 
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 import pytest
 from openpyxl import load_workbook
@@ -33,6 +36,7 @@ from tests.factories import approve, make_member, make_office, make_venue
 from venues import figures, scorecards
 from venues.models import (
     Area,
+    AreaLevel,
     AuditEntry,
     Hazard,
     HazardStatus,
@@ -100,10 +104,10 @@ def test_score_is_the_weighted_mean_of_the_rates_that_measure_something():
                "rectified_in_time": 10, "major_in_time": 10}
     measured = {"coverage": [3, 4], "selfchecks_on_time": [1, 2], "hazards_not_overdue": [0, 0],
                 "rectified_in_time": [2, 2], "major_in_time": [0, None]}
-    # 75·40 + 50·20 + 100·10 = 5000 over 40 + 20 + 10 = 70: the two empty rates and their
-    # weights are left out.
-    assert scorecards.score(measured, weights) == Decimal("71.4")
-    nothing = dict.fromkeys(scorecards.MEASURES, [0, 0])
+    # No hazard open: none is overdue, a full 100. 75·40 + 50·20 + 100·20 + 100·10 = 7000 over
+    # 40 + 20 + 20 + 10 = 90 → 77.8; the empty major rate and its weight are left out.
+    assert scorecards.score(measured, weights) == Decimal("77.8")
+    nothing = {**dict.fromkeys(scorecards.MEASURES, [0, 0]), "hazards_not_overdue": [0, None]}
     assert scorecards.score(nothing, weights) is None
     # A rate that measures something but weighs 0 does not count either.
     assert scorecards.score({**nothing, "coverage": [1, 2]}, {**weights, "coverage": 0}) is None
@@ -265,7 +269,7 @@ def test_the_town_office_page_shows_formula_weights_ranks_and_the_flag_in_words(
     scorecards.freeze(SEPT, today=TODAY)
     client.force_login(people["town"])
     html = client.get(month_url()).content.decode()
-    assert "加权平均" in html  # the formula in words
+    assert escape(str(scorecards.FORMULA)) in html  # the formula in words (加权平均 once translated)
     assert "获流动红旗" in html  # the red flag as text, not colour alone
     assert html.index("青杠村") < html.index("木根村")  # by rank
     assert "本月尚未结束" not in html
@@ -284,18 +288,35 @@ def test_the_export_opens_with_chinese_headers(client, people):
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["村（社区）", "牵头办室"]
     header, *rows = list(book["村（社区）"].iter_rows(values_only=True))
-    assert header[:4] == ("名次", "名称", "登记覆盖率（%）", "登记覆盖率：达标数")
-    assert header[-2:] == ("得分", "流动红旗")
+    coverage = str(scorecards.LABELS["coverage"])  # 登记覆盖率 once the translations are merged
+    assert header[:4] == ("名次", "名称", f"{coverage}（%）", f"{coverage}：达标数")
+    assert header[-3:] == ("得分", "流动红旗", "镇（街道）")
     first = dict(zip(header, rows[0], strict=True))
     assert first["名称"] == "青杠村" and first["得分"] == 83.3 and first["流动红旗"] == "流动红旗"
+    assert first["镇（街道）"] == "双河镇"
+    # An office has no coverage: "—" in all three columns, as on screen (not its venue count).
+    header, *rows = list(book["牵头办室"].iter_rows(values_only=True))
+    office = dict(zip(header, rows[0], strict=True))
+    assert office["名称"] == "测试餐饮办"
+    assert [office[name] for name in header[2:5]] == ["—", "—", "—"]
+    assert response["Content-Disposition"] == 'attachment; filename="scorecards-2026-09.xlsx"'
 
 
-def test_the_red_flag_history_lists_winners_and_scores(client, people):
+def test_the_red_flag_history_names_every_winner_but_shows_only_readable_scores(client, people):
     scorecards.freeze(SEPT, today=TODAY)
     client.force_login(people["mg_staff"])
     html = client.get(reverse("venues_scorecard_flags")).content.decode()
-    assert "青杠村（83.3）" in html and "测试餐饮办（100.0）" in html
+    # The winners are announced to all; their scores are on cards 木根村's staff may not read.
+    assert "青杠村" in html and "测试餐饮办" in html
+    assert "83.3" not in html and "100.0" not in html
     assert "木根村" not in html  # not a winner
+    client.force_login(people["qg_staff"])
+    html = client.get(reverse("venues_scorecard_flags")).content.decode()
+    assert "青杠村</span>（83.3）" in html and "100.0" not in html
+    client.force_login(people["town"])
+    html = client.get(reverse("venues_scorecard_flags")).content.decode()
+    assert "青杠村</span>（83.3）" in html and "测试餐饮办</span>（100.0）" in html
+    assert "🚩" not in html and '<svg viewBox="0 0 16 16" aria-hidden="true"' in html
 
 
 # The weights form -----------------------------------------------------------------------------
@@ -311,7 +332,12 @@ def test_the_weights_form_says_what_is_wrong_in_chinese(client, people):
     assert "请输入 0 到 100 之间的整数。" in response.content.decode()
     assert ScoreWeights.current().as_dict() == dict.fromkeys(scorecards.MEASURES, 20)
     response = client.post(url, {**dict.fromkeys(scorecards.MEASURES, 20), "coverage": 50})
-    assert response.status_code == 302
+    # Back on the running month, which the new weights score (not a published month's old ones).
+    current = scorecards.current_month()
+    assert response.status_code == 302 and response["Location"] == month_url(current.value)
+    html = client.get(response["Location"]).content.decode()
+    assert "本月尚未结束" in html
+    assert f"<th scope=\"row\">{scorecards.LABELS['coverage']}</th><td>50</td>" in html
     weights = ScoreWeights.current()
     assert weights.coverage == 50 and weights.updated_by == people["town"]
     entry = AuditEntry.objects.get(action="scoreweights.change")
@@ -347,3 +373,140 @@ def test_the_month_page_keeps_a_constant_number_of_queries(client, people):
         approved(area, "catering", f"新店{n}")
     assert Venue.objects.count() == 20
     assert queries() == few
+
+
+# Rates capped at 100, an empty "not overdue" rate, the flag above 0 ---------------------------
+
+def test_a_rate_counts_at_most_100_and_the_score_fits_its_field(client, world, people):
+    assert scorecards.score({**dict.fromkeys(scorecards.MEASURES, [0, None]), "coverage": [100000, 1]},
+                            dict.fromkeys(scorecards.MEASURES, 20)) == Decimal("100.0")
+    # 青杠村 has 2 approved venues against a census count of 1: coverage 200 % counts as 100.
+    VillageCensus.objects.filter(area=world["tree"]["qinggang"]).update(expected=1)
+    assert scorecards.freeze(SEPT, today=TODAY)
+    qg = Scorecard.objects.get(month=SEPT.start, name="青杠村")
+    assert qg.figures["coverage"] == [2, 1] and qg.score == Decimal("100.0")  # (100 + 100 + 100) / 3
+    client.force_login(people["qg_staff"])
+    html = client.get(month_url()).content.decode()
+    assert "<td>100.0%<br><small>2 / 1</small></td>" in html  # the capped rate, the real counts beside
+
+
+def test_no_open_hazard_is_a_full_mark_but_only_where_there_are_venues():
+    weights = dict.fromkeys(scorecards.MEASURES, 20)
+    quiet = SimpleNamespace(counts={"registered": 3}, expected=None)
+    assert scorecards.measured(quiet)["hazards_not_overdue"] == [0, 0]
+    assert scorecards.score(scorecards.measured(quiet), weights) == Decimal("100.0")
+    # No venue at all: nothing to measure, no score (and no flag) for an empty village.
+    empty = SimpleNamespace(counts={}, expected=None)
+    assert scorecards.score(scorecards.measured(empty), weights) is None
+
+
+def test_a_flag_needs_a_score_above_zero():
+    cards = [SimpleNamespace(name=name, score=Decimal("0.0")) for name in ("甲", "乙")]
+    scorecards.rank(cards)
+    assert [(card.rank, card.red_flag) for card in cards] == [(1, False), (1, False)]
+
+
+# Several towns --------------------------------------------------------------------------------
+
+@pytest.fixture
+def second_town(world):
+    """三江镇 with 石桥村: one approved venue, nothing open — 100.0, above 青杠村's 83.3."""
+    town = Area.add_root(name="三江镇", level=AreaLevel.TOWN)
+    village = Area.objects.get(pk=town.pk).add_child(name="石桥村", level=AreaLevel.VILLAGE)
+    grid = Area.objects.get(pk=village.pk).add_child(name="石桥村第1网格", level=AreaLevel.GRID)
+    approved(grid, "shopping", "石桥小卖部")
+    return {"town": Area.objects.get(pk=town.pk), "village": Area.objects.get(pk=village.pk)}
+
+
+def test_each_town_ranks_its_own_villages_and_awards_its_own_flag(second_town):
+    cards = cards_by_name(scorecards.compute(SEPT, today=TODAY))
+    shiqiao, qinggang = cards["石桥村"], cards["青杠村"]
+    assert shiqiao.score == Decimal("100.0") and shiqiao.rank == 1 and shiqiao.red_flag
+    assert qinggang.score == Decimal("83.3") and qinggang.rank == 1 and qinggang.red_flag
+    assert cards["木根村"].rank == 2
+    assert cards["测试餐饮办"].rank == 1  # the lead offices stay one ranking
+
+
+def test_town_staff_read_their_own_towns_cards_and_the_offices(client, people, second_town):
+    scorecards.freeze(SEPT, today=TODAY)
+    sanjiang = make_member(TOWN_OFFICE, second_town["town"])
+
+    def names(user):
+        return set(scorecards.scorecards_for(user).values_list("name", flat=True))
+
+    offices = set(Scorecard.objects.filter(office__isnull=False).values_list("name", flat=True))
+    assert names(people["town"]) == {"青杠村", "木根村"} | offices
+    assert names(people["leader"]) == {"青杠村", "木根村"} | offices
+    assert names(sanjiang) == {"石桥村"} | offices
+    superuser = get_user_model().objects.create_superuser("root", password="x")
+    assert names(superuser) == set(Scorecard.objects.values_list("name", flat=True))
+    # The page: one table per town, each town's flag in it.
+    client.force_login(superuser)
+    html = client.get(month_url()).content.decode()
+    for town in ("双河镇", "三江镇"):
+        assert gettext("Villages and communities of %(town)s") % {"town": town} in html
+    client.force_login(sanjiang)
+    html = client.get(month_url()).content.decode()
+    assert "石桥村" in html and "青杠村" not in html and "测试餐饮办" in html
+
+
+# The export, the sections, the tables on a phone -------------------------------------------
+
+def test_the_running_months_export_is_marked_a_preview(client, people):
+    client.force_login(people["town"])
+    current = scorecards.current_month()
+    response = client.get(month_url(current.value, export="xlsx"))
+    expected = f'attachment; filename="scorecards-{current.value}-preview.xlsx"'
+    assert response["Content-Disposition"] == expected
+    book = load_workbook(io.BytesIO(response.content))
+    notice = gettext("Preview of %(month)s, which has not ended: not final, does not count towards "
+                     "the assessment.") % {"month": current}
+    for sheet in book:
+        first, header = list(sheet.iter_rows(values_only=True))[:2]
+        assert first[0] == notice and header[:2] == ("名次", "名称")
+
+
+@pytest.mark.parametrize(("role", "villages", "offices"), [
+    ("qg_staff", True, False), ("catering", False, True), ("town", True, True)])
+def test_sections_that_cannot_apply_are_left_out(client, people, role, villages, offices):
+    scorecards.freeze(SEPT, today=TODAY)
+    client.force_login(people[role])
+    html = client.get(month_url()).content.decode()
+    assert ("<caption>村（社区） 2026年09月</caption>" in html) is villages
+    assert ("<caption>牵头办室 2026年09月</caption>" in html) is offices
+    book = load_workbook(io.BytesIO(client.get(month_url(export="xlsx")).content))
+    assert book.sheetnames == ["村（社区）"] * villages + ["牵头办室"] * offices
+
+
+def test_the_tables_scroll_in_labelled_regions_with_rate_headers_and_a_drawn_flag(client, people):
+    scorecards.freeze(SEPT, today=TODAY)
+    client.force_login(people["town"])
+    html = client.get(month_url()).content.decode()
+    hint = gettext("On a narrow screen, swipe the table sideways to see every column.")
+    assert html.count(hint) == 2  # the villages' and the offices' tables
+    assert ('role="region" aria-label="村（社区） 2026年09月" aria-describedby="villages-1-hint"' in html)
+    assert ".scorecard-scroll th, .scorecard-scroll td { white-space: nowrap; }" in html
+    for name in scorecards.MEASURES:
+        assert f'<th scope="col">{scorecards.LABELS[name]}</th>' in html
+    assert "🚩" not in html and '<svg viewBox="0 0 16 16" aria-hidden="true"' in html and "获流动红旗" in html
+
+
+# Deleting an area -----------------------------------------------------------------------------
+
+def test_a_village_with_published_scorecards_is_in_use_and_is_not_deleted(client, world, people):
+    town = world["tree"]["town"]
+    new = Area.objects.get(pk=town.pk).add_child(name="新村", level=AreaLevel.VILLAGE)
+    scorecards.freeze(SEPT, today=TODAY)
+    assert Scorecard.objects.filter(area=new).exists()
+    client.force_login(people["town"])
+    response = client.post(f"/admin/venues/areas/{new.pk}/delete/", follow=True)
+    assert response.status_code == 200
+    assert gettext("%(name)s has published scorecards, which are kept; it cannot be deleted.") % {
+        "name": "新村"} in response.content.decode()
+    assert Area.objects.filter(pk=new.pk).exists()
+    assert not AuditEntry.objects.filter(action="area.delete").exists()
+    # An area nothing uses goes, and the audit says so.
+    spare = Area.objects.get(pk=town.pk).add_child(name="空村", level=AreaLevel.VILLAGE)
+    client.post(f"/admin/venues/areas/{spare.pk}/delete/")
+    assert not Area.objects.filter(pk=spare.pk).exists()
+    assert AuditEntry.objects.get(action="area.delete").object_id == str(spare.pk)

@@ -148,8 +148,9 @@ def test_new_weights_renormalise_over_the_rates_that_count(world):
 
 def test_villages_with_equal_scores_both_win_the_flag(world):
     VillageCensus.objects.filter(area=world["tree"]["qinggang"]).delete()
-    ScoreWeights.objects.filter(pk=ScoreWeights.current().pk).update(
-        coverage=20, selfchecks_on_time=20, hazards_not_overdue=0, rectified_in_time=0, major_in_time=0)
+    ScoreWeights.objects.update_or_create(pk=ScoreWeights.current().pk, defaults={
+        "coverage": 20, "selfchecks_on_time": 20, "hazards_not_overdue": 0, "rectified_in_time": 0,
+        "major_in_time": 0})
     # Now only the coverage counts and neither village has a census count: no score, no flag.
     cards = cards_by_name(scorecards.compute(SEPT, today=TODAY))
     assert cards["青杠村"].score is None and cards["青杠村"].rank is None and not cards["青杠村"].red_flag
@@ -170,7 +171,7 @@ def test_a_closed_month_is_frozen_once_and_never_rewritten(world):
     assert stored["青杠村"].weights == dict.fromkeys(scorecards.MEASURES, 20)
     count = Scorecard.objects.count()
     # Later the weights change and a hazard is reopened: the published month stays as it was.
-    ScoreWeights.objects.filter(pk=ScoreWeights.current().pk).update(coverage=100)
+    ScoreWeights.objects.update_or_create(pk=ScoreWeights.current().pk, defaults={"coverage": 100})
     Hazard.objects.filter(status=HazardStatus.CLOSED).update(status=HazardStatus.OPEN, closed_at=None)
     assert scorecards.freeze(SEPT, today=TODAY) is False
     assert Scorecard.objects.count() == count
@@ -510,3 +511,8 @@ def test_a_village_with_published_scorecards_is_in_use_and_is_not_deleted(client
     client.post(f"/admin/venues/areas/{spare.pk}/delete/")
     assert not Area.objects.filter(pk=spare.pk).exists()
     assert AuditEntry.objects.get(action="area.delete").object_id == str(spare.pk)
+
+
+def test_reading_the_weights_writes_nothing_until_the_town_office_saves_them(db):
+    assert ScoreWeights.current().as_dict() == dict.fromkeys(scorecards.MEASURES, 20)
+    assert not ScoreWeights.objects.exists()

@@ -88,8 +88,9 @@ class ScoreWeights(models.Model):
 
     @classmethod
     def current(cls):
-        weights = cls.objects.order_by("pk").first()
-        return weights if weights is not None else cls.objects.create()
+        """The weights in use: the saved row, or the defaults (not saved, so reading a page
+        writes nothing) until the town office first saves them, as row 1."""
+        return cls.objects.order_by("pk").first() or cls(pk=1)
 
     def as_dict(self):
         return {name: getattr(self, name) for name in self.FIELDS}

@@ -147,8 +147,14 @@ def compute(month, today=None):
     weights = ScoreWeights.current().as_dict()
     all_towns = towns()
     by_town, offices = {}, []
+    # Every village's figures from one reading of the register, grouped by village (the same
+    # counts as figures.totals(None, period, area=village), in a few queries for all of them).
+    _total, rows = figures.table(None, period, by=figures.BY_VILLAGE, today=today)
+    rows = {row.area.pk: row for row in rows if row.area is not None and not row.exact}
+    census = figures.census_counts(None)
     for area in Area.objects.filter(level=AreaLevel.VILLAGE).order_by("path"):
-        row = figures.totals(None, period, today=today, area=area)
+        row = rows.get(area.pk) or figures.Row(area.pk, area.name, dict.fromkeys(figures.FIGURES, 0),
+                                               expected=census.get(area.pk), area=area)
         town = town_of(area, all_towns)
         by_town.setdefault(town.pk if town else None, []).append(
             _card(period, measured(row), weights, area=area, name=area.name))

@@ -516,3 +516,15 @@ def test_a_village_with_published_scorecards_is_in_use_and_is_not_deleted(client
 def test_reading_the_weights_writes_nothing_until_the_town_office_saves_them(db):
     assert ScoreWeights.current().as_dict() == dict.fromkeys(scorecards.MEASURES, 20)
     assert not ScoreWeights.objects.exists()
+
+
+def test_each_villages_card_has_the_figures_the_dashboard_gives_that_village(world):
+    """The cards read every village at once; each must match the village read alone."""
+    from venues.models import Area, AreaLevel
+
+    cards = {card.area_id: card for card in scorecards.compute(SEPT, today=TODAY) if card.area_id}
+    villages = Area.objects.filter(level=AreaLevel.VILLAGE)
+    assert set(cards) == set(villages.values_list("pk", flat=True))
+    for village in villages:
+        alone = figures.totals(None, SEPT, today=TODAY, area=village)
+        assert cards[village.pk].figures == scorecards.measured(alone), village.name

@@ -8,7 +8,7 @@ import io
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -220,10 +220,13 @@ def _has_census(area):
 def _approved_counts(villages):
     """The approved venues registered now in each village's subtree: one query, a count per
     area, added up under each village."""
-    per_area = (Venue.objects.filter(status=VenueStatus.APPROVED).order_by()
-                .values_list("area__path").annotate(n=Count("pk")))
     counts = dict.fromkeys((village.pk for village in villages), 0)
     if villages:
+        within = Q(pk__in=[])
+        for village in villages:
+            within |= Q(area__path__startswith=village.path)
+        per_area = (Venue.objects.filter(within, status=VenueStatus.APPROVED).order_by()
+                    .values_list("area__path").annotate(n=Count("pk")))
         for path, n in per_area:
             for village in villages:
                 if path.startswith(village.path):
@@ -264,6 +267,7 @@ def census_edit(request, area_id):
         figures.CLOSED.bump()  # the coverage of the closed months kept for the trend
         messages.success(request, _("The census count of %(village)s is saved.") % {"village": village.name})
         return redirect("venues_census_counts")
-    return render(request, "venues/admin/census_counts_edit.html", {
-        "form": form, "village": village, "back_url": reverse("venues_census_counts"),
+    return render(request, "venues/admin/form.html", {
+        "form": form, "back_url": reverse("venues_census_counts"), "submit": _("Save the count"),
+        "title": _("Census count of %(village)s") % {"village": village.name},
     })

@@ -19,7 +19,7 @@ from wagtail.admin.paginator import WagtailPaginator
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.views import IndexView, InspectView
 
-from . import schedule
+from . import case_views, integrity_views, schedule
 from .access import area_chosen, area_filter_choices, area_in_scope, kinds_for, may_help_owner, venues_for
 from .forms import PhotoForm
 from .models import Area, AuditEntry, HazardStatus, SafetyRules, Venue, VenueKind, VenueStatus
@@ -146,6 +146,8 @@ class ScopedInspectView(InspectView):
             moves=AuditEntry.objects.filter(object_type="venue", object_id=str(venue.pk),
                                             action="venue.move").select_related("actor"),
             **self.selfcheck_context(venue),
+            **integrity_views.staff_context(self.request.user, venue),
+            **case_views.staff_context(self.request.user, venue),
         )
         return context
 

@@ -28,6 +28,13 @@ DASHBOARD = [("venues", "view_dashboard")]
 CENSUS = [("venues", "view_villagecensus"), ("venues", "add_villagecensus"),
           ("venues", "change_villagecensus")]
 
+# 诚信 (venues.integrity, venues.workflows.integrity): reading levels, replies and serious cases;
+# the casework of recording refusals, answering re-checks and proposing serious cases.
+INTEGRITY_READ = [("venues", "view_refusal"), ("venues", "view_integrityreply"),
+                  ("venues", "view_seriouscase")]
+INTEGRITY_CASEWORK = [("venues", "add_refusal"), ("venues", "answer_integrityreply"),
+                      ("venues", "add_seriouscase"), ("venues", "change_seriouscase")]
+
 ROLE_PERMISSIONS = {
     # The town emergency office also runs the register itself: staff accounts (through our
     # own staff pages, not Wagtail's user admin), the area tree, offices and kinds.
@@ -55,28 +62,33 @@ ROLE_PERMISSIONS = {
         ("venues", "view_task"), ("venues", "work_task"),
         # Dashboards, census counts and scorecards, whose weights it sets (issue 11).
         *DASHBOARD, *CENSUS, ("venues", "view_scorecard"), ("venues", "change_scoreweights"),
+        # Integrity levels, whose rules and settings it sets, and their casework (issue 12).
+        *INTEGRITY_READ, *INTEGRITY_CASEWORK, ("venues", "view_integrityrule"),
+        ("venues", "add_integrityrule"), ("venues", "change_integrityrule"),
+        ("venues", "change_integritysettings"),
     ],
     LEAD_OFFICE: [
         ("wagtailadmin", "access_admin"), ("venues", "view_venue"), ("venues", "review_venue"),
         ("venues", "add_venue"), *SELFCHECK_REVIEWER, ("venues", "view_patrol"), ("venues", "work_task"),
-        *DASHBOARD, ("venues", "view_scorecard"),
+        *DASHBOARD, ("venues", "view_scorecard"), *INTEGRITY_READ, ("venues", "add_refusal"),
     ],
     VILLAGE_STAFF: [
         ("wagtailadmin", "access_admin"), ("venues", "view_venue"), ("venues", "review_venue"),
         ("venues", "add_venue"), *SELFCHECK_REVIEWER, ("venues", "assist_selfcheck"),
         ("venues", "handle_ownerreport"), *PATROLLER, ("venues", "handle_publicreport"),
         ("venues", "work_task"), *DASHBOARD, *CENSUS, ("venues", "view_scorecard"),
+        *INTEGRITY_READ, *INTEGRITY_CASEWORK,
     ],
     # Grid workers fill in self-checks with owners who have no phone and re-check fixes on site.
     GRID_WORKER: [("wagtailadmin", "access_admin"), ("venues", "view_venue"), ("venues", "add_venue"),
                   ("venues", "view_selfcheck"), ("venues", "assist_selfcheck"),
                   ("venues", "view_hazard"), ("venues", "verify_hazard"), *PATROLLER,
-                  ("venues", "work_task"), *DASHBOARD],
+                  ("venues", "work_task"), *DASHBOARD, *INTEGRITY_READ, ("venues", "add_refusal")],
     AUDITOR: [("wagtailadmin", "access_admin"), ("venues", "view_auditentry"),
               ("venues", "export_auditentry")],
     LEADER: [("wagtailadmin", "access_admin"), ("venues", "view_venue"), ("venues", "view_selfcheck"),
              ("venues", "view_hazard"), ("venues", "view_patrol"), ("venues", "view_task"),
-             *DASHBOARD, ("venues", "view_scorecard")],
+             *DASHBOARD, ("venues", "view_scorecard"), *INTEGRITY_READ, ("venues", "decide_seriouscase")],
 }
 
 

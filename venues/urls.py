@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import owner_views, views
+from . import analysis_views, case_views, integrity_views, owner_views, views
 
 app_name = "owner"
 
@@ -32,3 +32,6 @@ urlpatterns = [
     path("account/mobile/", owner_views.change_mobile, name="change_mobile"),
     path("account/mobile/confirm/", owner_views.change_mobile_confirm, name="change_mobile_confirm"),
 ]
+
+# Issue 12: integrity levels, serious cases, safety analysis reports.
+urlpatterns += integrity_views.owner_urls + case_views.owner_urls + analysis_views.owner_urls

@@ -464,3 +464,34 @@ def scorecard_menu_item():
 def census_count_menu_item():
     return PermissionMenuItem(_("Census counts"), reverse("venues_census_counts"), icon_name="list-ol",
                               order=259, permission="venues.view_villagecensus")
+
+
+# --- 诚信: integrity rules, levels, replies and re-checks (venues.integrity_views) -------------
+# (issue 12, part A)
+
+@hooks.register("register_admin_urls")
+def register_integrity_urls():
+    from . import integrity_views
+
+    return integrity_views.admin_urls
+
+
+# --- 诚信: refusals, serious cases, operators' history (venues.case_views) ----------------------
+# (issue 12, part B)
+
+@hooks.register("register_admin_urls")
+def register_case_urls():
+    from . import case_views
+
+    return case_views.admin_urls
+
+
+# --- 企业安全分析报告: venue and town reports (venues.analysis_views) ----------------------------
+# (issue 12, part C)
+
+@hooks.register("register_admin_urls")
+def register_analysis_urls():
+    from . import analysis_views
+
+    return analysis_views.admin_urls
+

@@ -3,10 +3,23 @@
 from .areas import Area, AreaLevel
 from .assessment import Scorecard, ScoreWeights, VillageCensus
 from .audit import AuditEntry, AuditOutcome, ImmutableAudit
-from .checklists import ChecklistGroup, ChecklistItem, ChecklistVersion, Severity
+from .checklists import ChecklistGroup, ChecklistItem, ChecklistVersion, IntegrityLevel, Severity
 from .claims import ClaimCode
 from .codes import CodePurpose, VerificationCode
 from .imports import ImportBatch, ImportStatus
+from .integrity import (
+    OPEN_CASE,
+    OPEN_RECHECK,
+    CaseEvidence,
+    CaseStatus,
+    IntegrityFactor,
+    IntegrityReply,
+    IntegrityRule,
+    IntegritySettings,
+    Refusal,
+    ReplyStatus,
+    SeriousCase,
+)
 from .kinds import KindRule, VenueKind
 from .messages import Message, SmsStatus
 from .notices import Acknowledgement, NoticeVersion
@@ -47,6 +60,8 @@ from .tasks import (
 from .venues import LicenceSituation, PhotoKind, Venue, VenuePhoto, VenueStatus, VenueStatusChange
 
 __all__ = [
+    "OPEN_CASE", "OPEN_RECHECK", "CaseEvidence", "CaseStatus", "IntegrityFactor", "IntegrityLevel",
+    "IntegrityReply", "IntegrityRule", "IntegritySettings", "Refusal", "ReplyStatus", "SeriousCase",
     "Scorecard", "ScoreWeights", "VillageCensus",
     "Patrol", "PatrolAnswer", "PublicReport", "PublicReportPhoto", "PublicReportStatus",
     "AssignmentStatus", "ProgressStatus", "Task", "TaskAssignment", "TaskEvent", "TaskEventAction",

@@ -15,6 +15,15 @@ class Severity(models.TextChoices):
     MAJOR = "major", pgettext_lazy("hazard severity", "major")
 
 
+class IntegrityLevel(models.TextChoices):
+    """Best first: the order is used to find the worst level any rule gives."""
+
+    A = "A", _("A (trustworthy)")
+    B = "B", _("B (basically trustworthy)")
+    C = "C", _("C (warning)")
+    D = "D", _("D (seriously untrustworthy)")
+
+
 class RiskLevel(models.TextChoices):
     # Ordered from lowest to highest: venues.risk compares by position.
     BLUE = "blue", pgettext_lazy("risk level", "blue (low)")

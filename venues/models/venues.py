@@ -11,7 +11,7 @@ from django.utils.translation import pgettext, pgettext_lazy
 
 from venues import name_search
 from venues.crypto import EncryptedCharField, keyed_hash
-from venues.models.checklists import RiskLevel
+from venues.models.checklists import IntegrityLevel, RiskLevel
 from venues.validators import (
     normalize_credit_code,
     normalize_id_number,
@@ -160,6 +160,10 @@ class Venue(models.Model):
     risk_level = models.CharField(_("risk level"), max_length=10, blank=True, editable=False,
                                   choices=RiskLevel.choices, db_index=True)
     risk_reasons = models.JSONField(_("risk reasons"), default=list, blank=True, editable=False)
+    # Kept by venues.integrity (the rules the town office edits, and serious cases decided).
+    integrity_level = models.CharField(_("integrity level"), max_length=1, blank=True, editable=False,
+                                       choices=IntegrityLevel.choices, db_index=True)
+    integrity_reasons = models.JSONField(_("integrity reasons"), default=list, blank=True, editable=False)
     # Set when the retention rules removed the people's data (venues.retention); the venue
     # itself stays, anonymous, for the statistics.
     personal_data_removed_at = models.DateTimeField(

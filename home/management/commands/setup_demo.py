@@ -12,6 +12,7 @@ from home.demo import (
     ensure_privacy_page,
 )
 from home.demo_history import build_demo_history
+from home.demo_integrity import build_demo_cases, build_demo_integrity
 from home.demo_notices import build_demo_reports, deliver_current_notices, ensure_safety_notices
 from home.demo_patrols import build_demo_patrols
 from home.demo_public_reports import build_demo_public_reports
@@ -59,6 +60,10 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Demo tasks built."))
         if build_demo_history():
             self.stdout.write(self.style.SUCCESS("Demo history of past months and scorecards built."))
+        if build_demo_integrity():
+            self.stdout.write(self.style.SUCCESS("Demo integrity replies and re-checks built."))
+        if build_demo_cases():
+            self.stdout.write(self.style.SUCCESS("Demo refusals and serious cases built."))
         self.stdout.write("")
         base = settings.PUBLIC_BASE_URL
         self.stdout.write(f"Site: {base}/   Admin: {base}/admin/")

@@ -1,12 +1,7 @@
-"""Demo integrity records: replies and re-checks (part A), refusals and serious cases at each
-step of the procedure (part B), so a fresh ``make run`` shows every level and step. (Issue 12.)"""
+"""Demo integrity records: levels computed for the demo venues, the owner's replies and
+re-checks at each step, so a fresh ``make run`` shows them. (Issue 12, part A.)"""
 
 
 def build_demo_integrity():
-    """Part A's demo records; True when something was made."""
-    return False
-
-
-def build_demo_cases():
-    """Part B's demo records; True when something was made."""
+    """True when something was made."""
     return False

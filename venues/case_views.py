@@ -12,3 +12,9 @@ def staff_context(user, venue):
 owner_urls = []
 # /admin/...
 admin_urls = []
+
+
+def owner_context(user, venue):
+    """What the owner's integrity page shows of the venue's serious cases
+    (templates/owner/includes/serious_cases.html): those the owner has been notified of."""
+    return {}

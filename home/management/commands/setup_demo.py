@@ -11,8 +11,8 @@ from home.demo import (
     ensure_demo_accounts,
     ensure_privacy_page,
 )
-from home.demo_history import build_demo_history
 from home.demo_cases import build_demo_cases
+from home.demo_history import build_demo_history
 from home.demo_integrity import build_demo_integrity
 from home.demo_notices import build_demo_reports, deliver_current_notices, ensure_safety_notices
 from home.demo_patrols import build_demo_patrols

@@ -175,6 +175,19 @@ def pages(owner, staff, venues, check):
         ("staff_supervision_list", "staff: drill-down list (hazards not yet closed)",
          "/admin/venues/dashboard/list/?figure=hazards_open", "staff"),
         ("staff_scorecards", "staff: this month's scorecards (live)", "/admin/venues/scorecards/", "staff"),
+        # 诚信 and 企业安全分析报告 (issue 12): the owner's integrity page, a venue's monthly report as
+        # a page and as a PDF, the staff's re-check queue and serious cases, and the town's report
+        # for the quarter over the whole scope.
+        ("owner_integrity", "owner: a venue's integrity level", f"/owner/venues/{venues[0].pk}/integrity/",
+         "owner"),
+        ("owner_venue_report", "owner: a venue's safety analysis report (last month)",
+         f"/owner/venues/{venues[0].pk}/report/", "owner"),
+        ("owner_venue_report_pdf", "owner: the same report as PDF",
+         f"/owner/venues/{venues[0].pk}/report.pdf", "owner"),
+        ("staff_rechecks", "staff: integrity re-checks", "/admin/venues/integrity/rechecks/", "staff"),
+        ("staff_cases", "staff: serious integrity cases", "/admin/venues/cases/", "staff"),
+        ("staff_town_report", "staff: the town's safety analysis report (this quarter)",
+         "/admin/venues/analysis/", "staff"),
     ]
 
 

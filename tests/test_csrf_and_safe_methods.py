@@ -9,6 +9,7 @@ sent. The URLs come from the resolver itself, so a new pattern is checked withou
 declared; its path parameters are filled with real objects made here (real_values), and the
 test fails for a parameter it does not know."""
 
+import datetime
 import hashlib
 import re
 import uuid
@@ -65,14 +66,18 @@ from tests.factories import (
 from venues.census_import import FIELDS, example_row
 from venues.models import (
     AuditEntry,
+    CaseEvidence,
     ChecklistItem,
     CorrectionRequest,
     HazardSource,
     ImportBatch,
+    IntegrityReply,
+    IntegrityRule,
     Message,
     NoticeVersion,
     OwnerReport,
     RiskRule,
+    SeriousCase,
     Severity,
     VenueKind,
     VenuePhoto,
@@ -197,6 +202,18 @@ class World:
         self.office = make_office("catering", name="测试办室")
         self.checklist_item = ChecklistItem.objects.first()  # seeded by the migrations
         self.risk_rule = RiskRule.objects.first()  # seeded by the migrations
+        self.integrity_rule = IntegrityRule.objects.first()  # seeded by the migrations
+        # The owner's reply with a re-check asked for, and a serious case with a photo of evidence,
+        # of which the owner has been notified (诚信).
+        self.reply = IntegrityReply.objects.create(venue=self.venue, author=self.owner, text="已整改",
+                                                   level="B", status="requested", submission_id=uuid.uuid4())
+        self.case = SeriousCase.objects.create(
+            venue=self.venue, operator_name="张三", facts="多次拒绝检查", proposed_by=self.superuser,
+            submission_id=uuid.uuid4(), status="notified", notified_at=timezone.now(),
+            notified_by=self.superuser,
+            objection_until=timezone.localdate() + datetime.timedelta(days=7))
+        self.evidence = CaseEvidence.objects.create(case=self.case, file=ContentFile(b"jpeg", "e.jpg"),
+                                                    width=1, height=1, uploaded_by=self.superuser)
         # A self-check the superuser is filling in with the owner, and a hazard of the venue.
         self.selfcheck = selfchecks.start(self.venue, self.superuser, assisted=True)
         self.hazard = hazards.record(self.venue, self.superuser, source=HazardSource.SELFCHECK,
@@ -289,6 +306,11 @@ def real_values(world):
         ("admin/snippets/choose/venues/checklistgroup/", "pk", w.checklist_item.group_id),
         ("admin/snippets/venues/riskrule/", "pk", w.risk_rule.pk),
         ("admin/snippets/choose/venues/riskrule/", "pk", w.risk_rule.pk),
+        ("admin/snippets/venues/integrityrule/", "pk", w.integrity_rule.pk),
+        ("admin/snippets/choose/venues/integrityrule/", "pk", w.integrity_rule.pk),
+        ("", "reply_id", w.reply.pk),
+        ("", "case_id", w.case.pk),
+        ("", "evidence_id", w.evidence.pk),
         ("admin/api/main/pages/", "pk", w.page.pk),
         ("admin/api/main/pages/", "action_name", "copy"),
         ("admin/api/main/documents/", "pk", w.document.pk),

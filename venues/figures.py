@@ -635,6 +635,38 @@ def members(figure, user, period, area=None, exact=False, kind=None, today=None,
     return reading.members(figure)
 
 
+def record_conditions(period, today=None):
+    """The figures' rules for ``period`` as conditions on single records, for a report that
+    lists one venue's records line by line (venues.analysis) rather than counting them:
+
+    - each of HAZARD_FIGURES: its condition on a Hazard, as ``members`` filters by it (the
+      fixed-in-time ones need the ``fixed_on`` that ``members`` adds);
+    - "awaiting": on a Hazard, not closed before the end and awaiting the re-check at the end
+      (reported fixed before the end with no re-check rejecting the fix between the report and
+      the end: what ``hazards_overdue`` leaves out);
+    - "selfcheck_counted": on a SelfCheck, counted (submitted or accepted) with its due date in
+      the period — what ``selfchecks_due`` counts a venue for; "selfcheck_late": of those, one
+      submitted (Beijing day) after its due date;
+    - "selfcheck_missed": on a Venue, its current due date in the period already passed."""
+    from django.db.models.lookups import GreaterThan
+
+    from .models import HazardAction, HazardEvent
+
+    reading = _Reading(None, period, today=today)
+    conditions = {figure: reading.hazard_q(figure) for figure in HAZARD_FIGURES}
+    rejected = HazardEvent.objects.filter(hazard=OuterRef("pk"), action=HazardAction.REJECTED,
+                                          at__gt=OuterRef("rectified_at"), at__lt=reading.end)
+    awaiting = Q(rectified_at__lt=reading.end) & ~Q(Exists(rejected))
+    start, end = period.start, period.end
+    return {
+        **conditions,
+        "awaiting": conditions["hazards_open"] & awaiting,
+        "selfcheck_counted": Q(status__in=("submitted", "accepted"), due_on__gte=start, due_on__lt=end),
+        "selfcheck_late": Q(GreaterThan(TruncDate("submitted_at", tzinfo=local_zone()), F("due_on"))),
+        "selfcheck_missed": Q(selfcheck_due_on__gte=start, selfcheck_due_on__lt=min(end, reading.today)),
+    }
+
+
 # --- 六清 ---------------------------------------------------------------------------------------
 
 class LiuQing(NamedTuple):

@@ -23,9 +23,12 @@ from .models import (
     CorrectionRequest,
     EvidencePhoto,
     Hazard,
+    IntegrityReply,
     Message,
     OwnerReport,
+    Refusal,
     SelfCheck,
+    SeriousCase,
     Venue,
     VenuePhoto,
     VenueStatusChange,
@@ -99,7 +102,7 @@ def _venue_sections(venue, user):
         empty=_("No photos."),
     )
     return [Section(title=venue.name, rows=[(k, v) for k, v in rows if v != ""]), history, photos,
-            *_selfcheck_sections(venue)]
+            *_selfcheck_sections(venue), *_integrity_sections(venue)]
 
 
 def _selfcheck_sections(venue):
@@ -140,6 +143,39 @@ def _selfcheck_sections(venue):
     return [checks, hazards, photos]
 
 
+def _integrity_sections(venue):
+    """The venue's integrity records: the owner's replies and re-checks, the refusals staff
+    recorded and the serious cases the owner was notified of."""
+    replies = Section(
+        title=_("%(venue)s: replies to the integrity level") % {"venue": venue.name},
+        columns=[("at", pgettext("my data", "Time")), ("level", pgettext("my data", "Level")),
+                 ("text", pgettext("my data", "Reply")), ("status", pgettext("my data", "Status")),
+                 ("answer", pgettext("my data", "Answer"))],
+        table=[{"at": _when(reply.created_at), "level": reply.get_level_display(), "text": reply.text,
+                "status": reply.get_status_display(), "answer": reply.answer}
+               for reply in venue.integrity_replies.all()],
+        empty=_("No replies."),
+    )
+    refusals = Section(
+        title=_("%(venue)s: refusals to cooperate recorded") % {"venue": venue.name},
+        columns=[("on", pgettext("my data", "Date")), ("note", pgettext("my data", "What happened"))],
+        table=[{"on": str(refusal.occurred_on), "note": refusal.note} for refusal in venue.refusals.all()],
+        empty=_("None recorded."),
+    )
+    cases = Section(
+        title=_("%(venue)s: serious integrity cases") % {"venue": venue.name},
+        columns=[("notified", pgettext("my data", "Notified")), ("status", pgettext("my data", "Status")),
+                 ("facts", pgettext("my data", "Facts")),
+                 ("objection", pgettext("my data", "Your objection")),
+                 ("decided", pgettext("my data", "Decided")), ("note", pgettext("my data", "Decision"))],
+        table=[{"notified": _when(case.notified_at), "status": case.get_status_display(), "facts": case.facts,
+                "objection": case.objection, "decided": _when(case.decided_at), "note": case.decision_note}
+               for case in venue.serious_cases.all() if case.notified_at],
+        empty=_("None."),
+    )
+    return [replies, refusals, cases]
+
+
 def _answer_text(check, answer):
     item = check.item(answer.code) or {"question": answer.code}
     text = f"{item['question']}：{answer.get_answer_display()}"
@@ -164,6 +200,9 @@ def collect(user):
                  .order_by("created_at", "pk")),
         Prefetch("hazards", Hazard.objects.order_by("found_at", "pk")),
         Prefetch("evidence", EvidencePhoto.objects.order_by("uploaded_at", "pk")),
+        Prefetch("integrity_replies", IntegrityReply.objects.order_by("created_at", "pk")),
+        Prefetch("refusals", Refusal.objects.order_by("occurred_on", "pk")),
+        Prefetch("serious_cases", SeriousCase.objects.order_by("proposed_at", "pk")),
     ).order_by("pk"))
     for venue in venues:
         sections += _venue_sections(venue, user)

@@ -21,6 +21,7 @@ from django.utils.translation import pgettext
 
 from .models import (
     AuditEntry,
+    CaseEvidence,
     ClaimCode,
     CorrectionRequest,
     CorrectionStatus,
@@ -29,11 +30,14 @@ from .models import (
     HazardEvent,
     ImportBatch,
     ImportStatus,
+    IntegrityReply,
     PublicReport,
     PublicReportPhoto,
     PublicReportStatus,
+    Refusal,
     SelfCheck,
     SelfCheckAnswer,
+    SeriousCase,
     Venue,
     VenuePhoto,
     VenueStatus,
@@ -140,6 +144,15 @@ def remove_personal_data(venue, now=None):
         Hazard.objects.filter(venue=venue).update(description=F("item_question"), interim_measure="",
                                                   rectification_note="")
         HazardEvent.objects.filter(hazard__venue=venue).update(note="")
+        # Integrity records likewise: the levels, steps and dates stay; who the operator was, the
+        # words people wrote and the evidence photos go (so the operator's history no longer
+        # finds them either).
+        _delete_photos(CaseEvidence.objects.filter(case__venue=venue))
+        SeriousCase.objects.filter(venue=venue).update(
+            operator_name="", operator_mobile="", operator_id_hash="", facts="", objection="",
+            decision_note="", closed_note="")
+        IntegrityReply.objects.filter(venue=venue).update(text="", answer="")
+        Refusal.objects.filter(venue=venue).update(note="")
 
 
 def _each(queryset):

@@ -822,13 +822,14 @@ class Generator:
         "licence", "credit_code", "no_code_reason", "operator_name", "operator_mobile",
         "operator_id_number", "operator_id_hash", "contact_name", "contact_mobile", "owner_id",
         "draft_step", "declared_at", "public_code", "status", "created_at", "updated_at", "uses_gas",
-        "risk_level", "risk_reasons",
+        "risk_level", "risk_reasons", "integrity_level", "integrity_reasons", "selfcheck_interval_months",
     ]
 
     def _write_venues(self, plans):
         defaults = {"floor_area": None, "floors": "", "seats": None, "beds": None, "staff_count": None,
                     "dorm_people": None, "people": None, "subtype": "", "operator_id_number": "",
-                    "operator_id_hash": "", "risk_level": "", "risk_reasons": "[]"}
+                    "operator_id_hash": "", "risk_level": "", "risk_reasons": "[]",
+                    "integrity_level": "", "integrity_reasons": "[]", "selfcheck_interval_months": None}
         rows = []
         # The classification as Venue.save() stores it, in the site's language.
         with translation.override(settings.LANGUAGE_CODE):

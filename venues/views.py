@@ -10,9 +10,11 @@ from .access import of_venues_for
 from .acknowledgements import safety_notices_for
 from .models import (
     Area,
+    CaseStatus,
     EvidencePhoto,
     Hazard,
     SelfCheckStatus,
+    SeriousCase,
     Venue,
     VenueKind,
     VenuePhoto,
@@ -61,8 +63,14 @@ def venue_card(request, code):
         response = redirect("venues_patrol_form", venue_id=venue.pk)
     else:
         village = Area.village_names([venue.area])[venue.area.pk]
-        response = render(request, "venues/venue_card.html", {"venue": venue, "village": village,
-                                                              "safety_notices": safety_notices_for(venue)})
+        # 诚信: while a serious case stands upheld and published, only the fact and its date
+        # (never the reasons or any name); gone once it is repaired. The card is drawn afresh on
+        # every request (no page cache, no ETag), so a decision shows at once.
+        upheld = (SeriousCase.objects.filter(venue=venue, status=CaseStatus.UPHELD, published=True)
+                  .order_by("-decided_at").values_list("decided_at", flat=True).first())
+        response = render(request, "venues/venue_card.html", {
+            "venue": venue, "village": village, "safety_notices": safety_notices_for(venue),
+            "upheld_on": timezone.localtime(upheld).date() if upheld else None})
     patch_vary_headers(response, ["Cookie"])
     return response
 

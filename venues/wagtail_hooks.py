@@ -34,7 +34,7 @@ from .admin_views import (
 from .audit_admin import AuditEntryAdmin
 from .export import LIST_EXPORT, VenueIndexView
 from .import_views import import_urls
-from .models import ChecklistGroup, ChecklistItem, Office, RiskRule, Venue, VenueKind
+from .models import ChecklistGroup, ChecklistItem, IntegrityRule, Office, RiskRule, Venue, VenueKind
 from .todo import TodoPanel, todo_items
 
 
@@ -89,8 +89,21 @@ class RiskRuleViewSet(SnippetViewSet):
     ]
 
 
+# The integrity rules (venues.integrity): saving one recomputes every venue's level and due
+# date. (Issue 12, part A.)
+class IntegrityRuleViewSet(SnippetViewSet):
+    model = IntegrityRule
+    icon = "success"
+    menu_label = _("Integrity rules")
+    list_display = ["reason", "factor", "threshold", "level", "active"]
+    list_filter = ["level", "factor", "active"]
+    ordering = ["sort_order", "pk"]
+    panels = [FieldPanel("factor"), FieldPanel("threshold"), FieldPanel("level"), FieldPanel("reason"),
+              FieldPanel("active"), FieldPanel("sort_order")]
+
+
 class ChecklistViewSetGroup(SnippetViewSetGroup):
-    items = (ChecklistItemViewSet, ChecklistGroupViewSet, RiskRuleViewSet)
+    items = (ChecklistItemViewSet, ChecklistGroupViewSet, RiskRuleViewSet, IntegrityRuleViewSet)
     menu_icon = "tasks"
     menu_label = _("Self-check checklists")
     menu_name = "checklists"
@@ -476,6 +489,12 @@ def register_integrity_urls():
     return integrity_views.admin_urls
 
 
+@hooks.register("register_admin_menu_item")
+def integrity_recheck_menu_item():
+    return PermissionMenuItem(_("Integrity re-checks"), reverse("venues_integrity_rechecks"),
+                              icon_name="success", order=262, permission="venues.view_integrityreply")
+
+
 # --- 诚信: refusals, serious cases, operators' history (venues.case_views) ----------------------
 # (issue 12, part B)
 
@@ -484,6 +503,12 @@ def register_case_urls():
     from . import case_views
 
     return case_views.admin_urls
+
+
+@hooks.register("register_admin_menu_item")
+def case_menu_item():
+    return PermissionMenuItem(_("Serious integrity cases"), reverse("venues_cases"), icon_name="warning",
+                              order=261, permission="venues.view_seriouscase")
 
 
 # --- 企业安全分析报告: venue and town reports (venues.analysis_views) ----------------------------
@@ -495,3 +520,9 @@ def register_analysis_urls():
 
     return analysis_views.admin_urls
 
+
+
+@hooks.register("register_admin_menu_item")
+def analysis_menu_item():
+    return PermissionMenuItem(_("Safety analysis reports"), reverse("venues_town_report"),
+                              icon_name="doc-full", order=256, permission="venues.view_dashboard")

@@ -92,16 +92,20 @@ EXPECTED = {
 
 
 def test_every_new_pattern_has_a_declared_outcome():
-    """Together with tests/venues/test_access_matrix.py and the matrices of issues 10 and 11, every venue
+    """Together with tests/venues/test_access_matrix.py and the matrices of issues 10 to 12, every venue
     and owner URL is declared."""
     from tests.venues import test_access_matrix_dashboard as dashboard
     from tests.venues import test_access_matrix_patrols as patrols
     from tests.venues import test_access_matrix_public_reports as public_reports
     from tests.venues import test_access_matrix_scorecards as scorecards
     from tests.venues import test_access_matrix_tasks as tasks
+    from tests.venues import test_analysis_access as analysis
+    from tests.venues import test_cases_views as cases
+    from tests.venues import test_integrity_views as integrity
 
     later = {*patrols.EXPECTED, *public_reports.EXPECTED, *tasks.EXPECTED, *dashboard.EXPECTED,
-             *scorecards.EXPECTED}
+             *scorecards.EXPECTED, *integrity.EXPECTED, *cases.EXPECTED, "owner:serious_case",
+             *analysis.EXPECTED}
     assert set(EXPECTED) == our_patterns() - set(EARLIER_EXPECTED) - later
 
 

@@ -409,3 +409,54 @@ def test_a_closed_venues_self_check_photos_and_words_go_and_the_records_stay(own
     assert not SelfCheckAnswer.objects.filter(selfcheck__venue=shop).exclude(note="").exists()
     hazard = Hazard.objects.get(venue=shop)
     assert hazard.description == hazard.item_question and "不符合" not in hazard.description
+
+
+def test_a_closed_venues_integrity_records_lose_the_operator_and_their_words(owner, shop, private_media):
+    """The operator's history must not follow a person through records whose retention has ended:
+    the case keeps its steps and dates, the names, numbers, words and evidence photos go."""
+    from django.core.files.base import ContentFile
+
+    from venues.models import CaseEvidence, CaseStatus, IntegrityReply, Refusal, SeriousCase
+
+    staff = make_member(VILLAGE_STAFF, shop.area)
+    refusal = Refusal.objects.create(venue=shop, occurred_on=datetime.date(2026, 1, 5), note="王五拒绝开门",
+                                     recorded_by=staff, submission_id=uuid.uuid4())
+    case = SeriousCase.objects.create(venue=shop, operator_name="王五", operator_mobile="13912345678",
+                                      operator_id_hash="f" * 64, facts="王五多次拒绝检查",
+                                      objection="我不同意", proposed_by=staff, submission_id=uuid.uuid4(),
+                                      status=CaseStatus.UPHELD)
+    case.refusals.add(refusal)
+    evidence = CaseEvidence(case=case, width=320, height=240, uploaded_by=staff)
+    evidence.file.save("x.jpg", ContentFile(jpeg().getvalue()), save=True)
+    path = evidence.file.path
+    IntegrityReply.objects.create(venue=shop, author=owner, text="我已整改", level="C", status="replied",
+                                  submission_id=uuid.uuid4())
+    age(shop, VenueStatus.CLOSED, 3 * 365 + 1)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        retention.apply_all()
+    case.refresh_from_db()
+    assert (case.status, case.operator_name, case.operator_mobile, case.operator_id_hash, case.facts,
+            case.objection) == (CaseStatus.UPHELD, "", "", "", "", "")
+    assert not CaseEvidence.objects.filter(case=case).exists() and not os.path.exists(path)
+    assert IntegrityReply.objects.get(venue=shop).text == ""
+    assert Refusal.objects.get(venue=shop).note == ""
+
+
+def test_my_data_holds_the_integrity_replies_refusals_and_notified_cases(client, owner, shop):
+    from venues.models import CaseStatus, IntegrityReply, Refusal, SeriousCase
+
+    staff = make_member(VILLAGE_STAFF, shop.area)
+    IntegrityReply.objects.create(venue=shop, author=owner, text="隐患已经全部整改", level="C",
+                                  status="replied", submission_id=uuid.uuid4())
+    Refusal.objects.create(venue=shop, occurred_on=datetime.date(2026, 3, 2), note="拒绝检查人员进入仓库",
+                           recorded_by=staff, submission_id=uuid.uuid4())
+    SeriousCase.objects.create(venue=shop, operator_name="王五", facts="多次拒绝配合检查", proposed_by=staff,
+                               submission_id=uuid.uuid4(), status=CaseStatus.NOTIFIED,
+                               notified_at=timezone.now(), objection="我没有拒绝")
+    SeriousCase.objects.create(venue=shop, operator_name="王五", facts="尚未告知的提议", proposed_by=staff,
+                               submission_id=uuid.uuid4(), status=CaseStatus.WITHDRAWN)
+    client.force_login(owner)
+    page = client.get(reverse("owner:my_data")).content.decode()
+    assert "隐患已经全部整改" in page and "拒绝检查人员进入仓库" in page
+    assert "多次拒绝配合检查" in page and "我没有拒绝" in page
+    assert "尚未告知的提议" not in page  # a proposal the owner was never notified of is staff's draft

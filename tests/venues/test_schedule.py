@@ -19,6 +19,15 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
+@pytest.fixture(autouse=True)
+def kinds_own_interval_at_integrity_a():
+    """These tests were written before integrity levels (issue 12): the town keeps each kind's own
+    interval at level A (tests/venues/test_integrity_schedule.py covers the levels' effect)."""
+    from venues.models import IntegritySettings
+
+    IntegritySettings.objects.create(a_interval_months=None)
+
+
 @pytest.mark.parametrize("day, months, expected", [
     (D(2026, 1, 15), 1, D(2026, 2, 15)),
     (D(2026, 1, 31), 1, D(2026, 2, 28)),  # the last day of a shorter month

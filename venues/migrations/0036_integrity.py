@@ -51,6 +51,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='venue',
+            name='selfcheck_interval_months',
+            field=models.PositiveSmallIntegerField(blank=True, editable=False, null=True),
+        ),
+        migrations.AddField(
+            model_name='venue',
             name='integrity_level',
             field=models.CharField(blank=True, choices=[('A', 'A (trustworthy)'), ('B', 'B (basically trustworthy)'), ('C', 'C (warning)'), ('D', 'D (seriously untrustworthy)')], db_index=True, editable=False, max_length=1, verbose_name='integrity level'),
         ),
@@ -96,13 +101,14 @@ class Migration(migrations.Migration):
                 ('published', models.BooleanField(default=False, editable=False, verbose_name='fact published on the public card')),
                 ('repair_on', models.DateField(blank=True, null=True, verbose_name='may be repaired from')),
                 ('repaired_at', models.DateTimeField(blank=True, null=True, verbose_name='repaired')),
+                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='withdrawn')),
                 ('closed_note', models.TextField(blank=True, max_length=2000, verbose_name='note')),
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
                 ('hazards', models.ManyToManyField(blank=True, related_name='+', to='venues.hazard', verbose_name='hazards cited')),
                 ('notified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='notified by')),
                 ('proposed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='proposed by')),
                 ('refusals', models.ManyToManyField(blank=True, related_name='+', to='venues.refusal', verbose_name='refusals cited')),
-                ('venue', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='serious_cases', to='venues.venue', verbose_name='venue')),
+                ('venue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='serious_cases', to='venues.venue', verbose_name='venue')),
             ],
             options={
                 'verbose_name': 'serious case',

@@ -214,7 +214,7 @@ class SeriousCase(models.Model):
 
     wagtail_reference_index_ignore = True
 
-    venue = models.ForeignKey("venues.Venue", on_delete=models.PROTECT, related_name="serious_cases",
+    venue = models.ForeignKey("venues.Venue", on_delete=models.CASCADE, related_name="serious_cases",
                               verbose_name=_("venue"))
     operator_name = models.CharField(_("operator"), max_length=50)
     operator_id_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
@@ -242,6 +242,7 @@ class SeriousCase(models.Model):
     published = models.BooleanField(_("fact published on the public card"), default=False, editable=False)
     repair_on = models.DateField(_("may be repaired from"), null=True, blank=True)
     repaired_at = models.DateTimeField(_("repaired"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     closed_note = models.TextField(_("note"), blank=True, max_length=2000)
 
     class Meta:

@@ -157,6 +157,9 @@ class Venue(models.Model):
     selfcheck_due_on = models.DateField(
         _("next self-check due"), null=True, blank=True, editable=False, db_index=True,
     )
+    # The interval (months) the due date was last computed with (venues.schedule), so a level that
+    # shortens it is known as such and never brings the next self-check due at once.
+    selfcheck_interval_months = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     risk_level = models.CharField(_("risk level"), max_length=10, blank=True, editable=False,
                                   choices=RiskLevel.choices, db_index=True)
     risk_reasons = models.JSONField(_("risk reasons"), default=list, blank=True, editable=False)

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from venues import checklists, schedule
 from venues import photos as venue_photos
 from venues.access import venues_for
+from venues.integrity import integrity_rank
 from venues.models import (
     Answer,
     AuditEntry,
@@ -84,10 +85,11 @@ def risk_rank():
 def worklist(user, today=None):
     """The approved venues in ``user``'s scope, those most in need of a visit first: a self-check
     overdue, then the most overdue hazards, then the most hazards not yet closed, then the
-    higher risk level, then the longest since the last patrol (never visited first), then by
-    name. One query whatever the number of venues; each venue carries what put it there
-    (``selfcheck_overdue``, ``hazards_overdue``, ``hazards_open``, ``risk_rank``,
-    ``last_patrol_at``)."""
+    higher risk level, then the worse integrity level (venues.integrity: D first), then the
+    longest since the last patrol (never visited first), then by name. One query whatever the
+    number of venues; each venue carries what put it there (``selfcheck_overdue``,
+    ``hazards_overdue``, ``hazards_open``, ``risk_rank``, ``integrity_rank``, ``last_patrol_at``)."""
+
     today = today or timezone.localdate()
     last = Patrol.objects.filter(venue=OuterRef("pk")).order_by("-visited_at").values("visited_at")[:1]
     return (
@@ -98,9 +100,10 @@ def worklist(user, today=None):
             hazards_overdue=_count_of(Hazard.objects.filter(Hazard.overdue_q(today))),
             hazards_open=_count_of(Hazard.objects.exclude(status=HazardStatus.CLOSED)),
             risk_rank=risk_rank(),
+            integrity_rank=integrity_rank(),
             last_patrol_at=Subquery(last),
         )
-        .order_by("-selfcheck_overdue", "-hazards_overdue", "-hazards_open", "-risk_rank",
+        .order_by("-selfcheck_overdue", "-hazards_overdue", "-hazards_open", "-risk_rank", "-integrity_rank",
                   F("last_patrol_at").asc(nulls_first=True), "name", "pk")
     )
 

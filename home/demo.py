@@ -50,7 +50,7 @@ DEMO_ACCOUNTS = [
     ("qinggang", "Demo-village-2024", "村（社区）工作人员（青杠村）", VILLAGE_STAFF, False, "青杠村（示例）"),
     ("grid", "Demo-grid-2024", "网格员（青杠村第一网格）", GRID_WORKER, False, "青杠村（示例）/第一网格（示例）"),
     ("food", "Demo-office-2024", "牵头办室（食药监办：全镇购物、餐饮场所）", LEAD_OFFICE, False, "双河镇"),
-    ("leader", "Demo-leader-2024", "镇领导（全镇，只读）", LEADER, False, "双河镇"),
+    ("leader", "Demo-leader-2024", "镇领导（全镇；只读，另决定严重失信认定）", LEADER, False, "双河镇"),
     # Holds the demo venues; owners sign in with their mobile number at /owner/login/.
     ("13800000001", "Demo-owner-2024", "经营者（示例，用手机号 13800000001 在 /owner/login/ 登录）", None, False, None),
 ]

@@ -16,7 +16,6 @@ from django.db.models import Case, IntegerField, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -25,6 +24,7 @@ from home.pagination import paginate
 
 from . import operators
 from .access import holds_venue, of_venues_for, venues_for
+from .figures import local_today
 from .models import CaseEvidence, CaseStatus, Hazard, Refusal, SeriousCase, VenueStatus
 from .owner_views import _owner_required, _page
 from .workflows import cases
@@ -54,7 +54,7 @@ class RefusalForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("submission_id", uuid.uuid4())
-            self.initial.setdefault("occurred_on", timezone.localdate())
+            self.initial.setdefault("occurred_on", local_today())
 
 
 class PhotosInput(forms.ClearableFileInput):
@@ -190,7 +190,7 @@ def case_index(request):
         rows = rows.filter(status=status)
     else:
         status = ""
-    today = timezone.localdate()
+    today = local_today()
     if user.has_perm("venues.decide_seriouscase"):
         # A leader: cases waiting for a decision first.
         rows = rows.annotate(waiting=Case(
@@ -214,7 +214,7 @@ def _case(request, case_id):
 @never_cache
 def case_detail(request, case_id):
     case = _case(request, case_id)
-    user, today = request.user, timezone.localdate()
+    user, today = request.user, local_today()
     bound = {}
     if request.method == "POST":
         action = request.POST.get("action")
@@ -329,7 +329,7 @@ def owner_case(request, venue_id, case_id):
                 return redirect("owner:serious_case", venue_id=venue.pk, case_id=case.pk)
     elif request.method == "POST":
         messages.error(request, _("The period for objections has ended."))
-    today = timezone.localdate()
+    today = local_today()
     repair = cases.repair_from(case, today) if case.status == CaseStatus.UPHELD else None
     return _page(request, "owner/case_detail.html", _("Serious integrity case"), venue=venue, case=case,
                  form=form, today=today, repair_from=repair)

@@ -20,7 +20,6 @@ What the rules count, per venue, days read in local time (Asia/Shanghai):
 - ``refusals``: refusals to cooperate (venues.models.Refusal) in the window."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import (
@@ -38,6 +37,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from .figures import local_today, local_zone  # noqa: F401 (days are counted in the town's zone)
 from .models import (
     CaseStatus,
     Hazard,
@@ -59,10 +59,6 @@ ORDER = list(IntegrityLevel.values)  # best first
 FACTORS = list(IntegrityFactor.values)
 ATTR = "integrity_"  # the annotations' prefix (``refusals`` is a relation of the venue)
 COUNTED = (SelfCheckStatus.SUBMITTED, SelfCheckStatus.ACCEPTED)
-
-
-def local_zone():
-    return ZoneInfo(settings.TIME_ZONE)
 
 
 def window_start(today, months=None):
@@ -96,7 +92,7 @@ def with_integrity_facts(venues, today=None, months=None):
     """``venues`` annotated with the counts the rules read (``integrity_<factor>`` for each
     IntegrityFactor; ``facts_of`` reads them)
     and ``upheld_at`` (the decision of a serious case upheld against it, if any), in one query."""
-    today = today or timezone.localdate()
+    today = today or local_today()
     start = window_start(today, months)
     found_from, found_to = _midnight(start), _midnight(today + datetime.timedelta(days=1))
     zone = local_zone()
@@ -166,7 +162,7 @@ def active_rules():
 def refresh(venues, today=None):
     """Recompute the integrity level of ``venues`` (a queryset); venues not approved have none.
     Returns how many changed."""
-    today = today or timezone.localdate()
+    today = today or local_today()
     rules = active_rules()
     months = IntegritySettings.current().window_months
     changed = []
@@ -233,7 +229,7 @@ def late_hazards(today=None):
     ``today`` while still not fixed."""
     from django.db.models import DateField
 
-    today = today or timezone.localdate()
+    today = today or local_today()
     fixed_on = TruncDate(Coalesce("rectified_at", "closed_at"), tzinfo=local_zone())
     return (Hazard.objects.filter(deadline__lt=today)
             .alias(fixed_on=fixed_on)

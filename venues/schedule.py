@@ -152,6 +152,7 @@ def refresh(venues=None):
             changed += moved
     return changed
 
+
 def _refresh_due_dates(venues, rules, integrity_settings=None):
     integrity_settings = integrity_settings or IntegritySettings.current()
     today = timezone.localdate(timezone=ZoneInfo(settings.TIME_ZONE))

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from venues import audit, integrity, schedule
 from venues import photos as venue_photos
 from venues.access import holds_venue, venues_for
+from venues.figures import local_today, local_zone
 from venues.models import (
     OPEN_CASE,
     CaseEvidence,
@@ -40,7 +41,7 @@ def _date(value):
 
 
 def _local_day(moment):
-    return timezone.localtime(moment).date() if moment else None
+    return timezone.localtime(moment, local_zone()).date() if moment else None
 
 
 def _in_scope(user, venue):
@@ -86,7 +87,7 @@ def may_object(user, case, today=None):
 
 
 def objection_over(case, today=None):
-    today = today or timezone.localdate()
+    today = today or local_today()
     return case.objection_until is not None and today > case.objection_until
 
 
@@ -111,7 +112,7 @@ def owner_cases(user, venue):
 def refusal_earliest(venue, today=None):
     """The earliest date a refusal of ``venue`` may be recorded for: not before the venue was
     registered, nor before the integrity window (IntegritySettings.window_months) ending today."""
-    today = today or timezone.localdate()
+    today = today or local_today()
     start = integrity.window_start(today, IntegritySettings.current().window_months)
     created = _local_day(venue.created_at)
     return max(start, created) if created else start
@@ -127,7 +128,7 @@ def record_refusal(staff, venue, occurred_on, note, submission_id, today=None):
         return done
     if not may_record_refusal(staff, venue):
         raise PermissionDenied
-    today = today or timezone.localdate()
+    today = today or local_today()
     note = (note or "").strip()
     errors = {}
     if occurred_on is None:
@@ -234,7 +235,7 @@ def notify(staff, case, today=None):
     IntegritySettings.objection_days."""
     if not may_notify(staff, case):
         raise PermissionDenied
-    today = today or timezone.localdate()
+    today = today or local_today()
     days = IntegritySettings.current().objection_days
     with transaction.atomic():
         case = _locked(case)
@@ -284,7 +285,7 @@ def decide(leader, case, upheld, note, today=None):
     repair_months; published where the settings say) or DISMISSED."""
     if not (leader.has_perm("venues.decide_seriouscase") and _in_scope(leader, case.venue)):
         raise PermissionDenied
-    today = today or timezone.localdate()
+    today = today or local_today()
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": [_("Please give the decision's grounds.")]})
@@ -368,7 +369,7 @@ def last_bad_event(venue, since, today):
 def repair_from(case, today=None):
     """The day from which ``case`` (UPHELD) may be repaired: repair_months of good conduct after
     the later of the decision and the venue's last bad event since."""
-    today = today or timezone.localdate()
+    today = today or local_today()
     decided = _local_day(case.decided_at) or today
     bad = last_bad_event(case.venue, decided, today)
     start = max(decided, bad) if bad else decided
@@ -379,7 +380,7 @@ def repair_due(today=None):
     """For the daily job: upheld cases whose venue has had the time of good conduct become
     REPAIRED (no longer published); the others get their repair date moved after a bad event.
     Returns how many were repaired."""
-    today = today or timezone.localdate()
+    today = today or local_today()
     repaired = 0
     for case in SeriousCase.objects.filter(status=CaseStatus.UPHELD).select_related("venue"):
         due = repair_from(case, today)

@@ -23,6 +23,7 @@ from home.pagination import paginate
 
 from . import integrity, schedule
 from .access import venues_for
+from .figures import local_today
 from .models import (
     OPEN_RECHECK,
     IntegrityFactor,
@@ -96,11 +97,6 @@ def levels_explained(venue):
 
 def rules_in_force():
     return integrity.active_rules()
-
-
-def local_today():
-    """Today in the town (Asia/Shanghai), whatever time zone the user's profile sets."""
-    return timezone.localdate(timezone=integrity.local_zone())
 
 
 def _with_answer_by(replies):

@@ -18,7 +18,7 @@ from django.utils.translation import pgettext_lazy
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from .checklists import IntegrityLevel
-from .kinds import refresh_schedules_later
+from .kinds import RefreshesSchedules, refresh_schedules_later
 from .venues import private_storage
 
 
@@ -32,7 +32,7 @@ class IntegrityFactor(models.TextChoices):
     REFUSALS = "refusals", _("refusals to cooperate at least")
 
 
-class IntegrityRule(models.Model):
+class IntegrityRule(RefreshesSchedules, models.Model):
     """One transparent rule: when the venue's record in the window reaches ``threshold`` of
     ``factor``, its level is at most ``level`` (so at least as bad), for the ``reason`` shown to
     staff and owner. The level is the worst any active rule gives; A when none applies. A
@@ -52,15 +52,6 @@ class IntegrityRule(models.Model):
 
     def __str__(self):
         return self.reason
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        refresh_schedules_later()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        refresh_schedules_later()
-        return result
 
     def clean(self):
         super().clean()

@@ -128,6 +128,20 @@ class VenueKind(models.Model):
         )
 
 
+class RefreshesSchedules:
+    """For rules and settings that due dates and levels read: saving or deleting one recomputes
+    them all in the background once the change commits."""
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        refresh_schedules_later()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        refresh_schedules_later()
+        return result
+
+
 def refresh_schedules_later():
     """After a change to what due dates and risk levels read (a kind's interval, the risk
     rules, the safety rules): recompute them all in the background once the change commits."""

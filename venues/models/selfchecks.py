@@ -16,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from .checklists import RiskLevel, Severity
-from .kinds import refresh_schedules_later
+from .kinds import RefreshesSchedules, refresh_schedules_later
 from .venues import private_storage
 
 
@@ -317,7 +317,7 @@ class RiskFactor(models.TextChoices):
     HAZARDS_PAST_YEAR = "past_year", _("hazards found in the past 12 months at least")
 
 
-class RiskRule(models.Model):
+class RiskRule(RefreshesSchedules, models.Model):
     """One transparent rule: when the venue meets ``factor`` (with ``threshold`` where it
     takes a number), its risk level is at least ``level``, for the ``reason`` shown to staff
     and owner. The level is the highest any active rule gives; blue when none applies."""
@@ -339,15 +339,6 @@ class RiskRule(models.Model):
 
     def __str__(self):
         return self.reason
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        refresh_schedules_later()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        refresh_schedules_later()
-        return result
 
     def clean(self):
         super().clean()

@@ -28,9 +28,11 @@ setup: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_demo
 
-## The whole test suite (browser tests skip with one line when chromium is missing).
+## The whole test suite, in a worker per CPU (pytest-xdist; TEST_WORKERS=0 runs it in one
+## process). Browser tests skip with one line when chromium is missing.
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

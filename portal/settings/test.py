@@ -2,8 +2,21 @@
 
 import os
 import tempfile
+from urllib.parse import urlsplit, urlunsplit
 
 from .base import *
+
+
+def redis_worker_url(url, worker):
+    """The Redis URL for pytest-xdist's worker "gwN": the URL's database number less N."""
+    if not worker:
+        return url
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0) - int(worker.removeprefix("gw"))
+    if database < 0:
+        raise ValueError(f"{url}: too few Redis databases below this one for worker {worker}")
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
 
 SECRET_KEY = "test-only-key"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
@@ -29,8 +42,11 @@ LOGGING["root"]["level"] = "WARNING"
 # REDIS_URL runs the suite with the cache and the sessions on Redis, as production does (CI's
 # PostgreSQL run; tests/test_redis.py). Keys under a prefix of this process, so that runs side
 # by side never meet; they expire by themselves.
+# Under pytest-xdist (`make test` runs a worker per CPU) each worker has a database of Redis's
+# own, counting down from the URL's: a test that empties the cache empties only its worker's.
 if os.environ.get("REDIS_URL"):
-    CACHES = redis_caches(os.environ["REDIS_URL"], key_prefix=f"jiuxiao-test-{os.getpid()}")
+    _redis_url = redis_worker_url(os.environ["REDIS_URL"], os.environ.get("PYTEST_XDIST_WORKER", ""))
+    CACHES = redis_caches(_redis_url, key_prefix=f"jiuxiao-test-{os.getpid()}")
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Background tasks run inline; text messages are kept in venues.sms.outbox.
 TASKS = {

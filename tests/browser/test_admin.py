@@ -70,7 +70,8 @@ def test_village_staff_return_a_registration(desktop, demo_venues):
     page.get_by_role("button", name="退回修改").click()
     page.wait_for_url(f"**/inspect/{venue.pk}/")
     assert "已退回修改" in page.content()
-    assert "请补充门头照片" in page.locator("section[aria-labelledby=history-heading] table.listing").inner_text()
+    history = page.locator("section[aria-labelledby=history-heading] table.listing")
+    assert "请补充门头照片" in history.inner_text()
     venue.refresh_from_db()
     assert venue.status == VenueStatus.RETURNED
 

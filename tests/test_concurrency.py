@@ -26,6 +26,7 @@ from tests.threads import (
     CENSUS,
     REGISTER,
     THREADS,
+    THREADS_GROUP,
     census_data,
     census_sheet,
     complete_draft,
@@ -51,7 +52,10 @@ from venues.workflows import claims, codes
 
 # Threads need committed data and connections of their own: no transaction around the test.
 # The seeded kinds and groups are restored for each test (serialized rollback).
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# One test worker runs every module of fifty threads (tests.threads.THREADS_GROUP), so two never
+# hold a hundred PostgreSQL connections at once.
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True),
+              pytest.mark.xdist_group(THREADS_GROUP)]
 
 ROUNDS = 3
 # One-time codes: enough people at once to beat any lock that was missing, fewer than the

@@ -25,6 +25,9 @@ from venues import census_import, photos
 from venues.validators import credit_code_check_char
 
 THREADS = 50
+# The pytest-xdist group of the modules that run THREADS at once (`make test` passes
+# --dist loadgroup): PostgreSQL allows 100 connections, which two workers' runs would pass.
+THREADS_GROUP = "fifty-threads"
 TIMEOUT = 120  # seconds for every thread of one run to finish
 
 

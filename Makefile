@@ -29,11 +29,10 @@ setup: $(STAMP)
 	$(PY) manage.py setup_demo
 
 ## The whole test suite, in a worker per CPU (pytest-xdist; TEST_WORKERS=0 runs it in one
-## process; the modules of fifty threads all go to one worker). Browser tests skip with one
-## line when chromium is missing.
+## process). Browser tests skip with one line when chromium is missing.
 TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -26,7 +26,6 @@ from tests.threads import (
     CENSUS,
     REGISTER,
     THREADS,
-    THREADS_GROUP,
     census_data,
     census_sheet,
     complete_draft,
@@ -52,10 +51,7 @@ from venues.workflows import claims, codes
 
 # Threads need committed data and connections of their own: no transaction around the test.
 # The seeded kinds and groups are restored for each test (serialized rollback).
-# One test worker runs every module of fifty threads (tests.threads.THREADS_GROUP), so two never
-# hold a hundred PostgreSQL connections at once.
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True),
-              pytest.mark.xdist_group(THREADS_GROUP)]
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 ROUNDS = 3
 # One-time codes: enough people at once to beat any lock that was missing, fewer than the

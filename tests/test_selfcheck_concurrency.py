@@ -18,7 +18,7 @@ from tests.factories import (
     make_selfcheck_page,
     make_venue,
 )
-from tests.threads import THREADS, THREADS_GROUP, post, run_together, same_browser, signed_in
+from tests.threads import THREADS, post, run_together, same_browser, signed_in
 from venues.models import (
     AuditEntry,
     ChecklistVersion,
@@ -32,10 +32,7 @@ from venues.models import (
 from venues.workflows import selfchecks
 
 # Threads need committed data and connections of their own: no transaction around the test.
-# One test worker runs every module of fifty threads (tests.threads.THREADS_GROUP), so two never
-# hold a hundred PostgreSQL connections at once.
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True),
-              pytest.mark.xdist_group(THREADS_GROUP)]
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 ROUNDS = 3
 FAILED = ["exits_clear", "exits_unlocked", "extinguishers_present"]

@@ -5,11 +5,15 @@ send: an owner's registration start form, a complete draft, a census entry, a ce
 barrier, so they really overlap; each thread opens its own database connection (Django's
 connections are per thread) and closes it when done. A thread that hangs fails the test."""
 
+import fcntl
 import io
 import os
+import tempfile
 import threading
 import time
 import uuid
+from contextlib import contextmanager
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -25,15 +29,29 @@ from venues import census_import, photos
 from venues.validators import credit_code_check_char
 
 THREADS = 50
-# The pytest-xdist group of the modules that run THREADS at once (`make test` passes
-# --dist loadgroup): PostgreSQL allows 100 connections, which two workers' runs would pass.
-THREADS_GROUP = "fifty-threads"
 TIMEOUT = 120  # seconds for every thread of one run to finish
+
+
+# Test workers (pytest-xdist) take turns: two runs of fifty threads at once would pass
+# PostgreSQL's 100 connections. An exclusive lock on a file every worker of the machine sees.
+RUN_LOCK = Path(tempfile.gettempdir()) / "jiuxiao-test-threads.lock"
+
+
+@contextmanager
+def one_run_at_a_time():
+    with RUN_LOCK.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        yield
 
 
 def run_together(calls, timeout=TIMEOUT):
     """Call every callable in its own thread, all released together; returns their results
     in order. The first exception of any thread is raised again here."""
+    with one_run_at_a_time():
+        return _run_together(calls, timeout)
+
+
+def _run_together(calls, timeout):
     barrier = threading.Barrier(len(calls))
     results, errors = [None] * len(calls), []
 
